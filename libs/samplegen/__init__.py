@@ -1,0 +1,1 @@
+"""samplegen package."""
