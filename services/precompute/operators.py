@@ -24,7 +24,7 @@ def operator_key(name: str | None) -> str | None:
 
 
 def load_aliases(path: Path | str | None = None) -> dict[str, str]:
-    """Read an alias table (JSON object alias -> canonical name); keys starting with `_` are notes."""
+    """Read an alias table (JSON object alias -> canonical); keys starting with `_` are notes."""
     raw = orjson.loads(Path(path or DEFAULT_ALIASES_PATH).read_bytes())
     if not isinstance(raw, dict):
         raise ValueError("operator alias table must be a JSON object")
@@ -43,12 +43,7 @@ def folded_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
 
 def normalize_operator(expr: pl.Expr, aliases: Mapping[str, str]) -> pl.Expr:
     """Casefold, collapse spaces and map aliases to their canonical (folded) operator name."""
-    folded = (
-        expr.cast(pl.String)
-        .str.strip_chars()
-        .str.replace_all(r"\s+", " ")
-        .str.to_lowercase()
-    )
+    folded = expr.cast(pl.String).str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
     # An empty string carries no operator: treat it like a missing value.
     folded = pl.when(folded == "").then(None).otherwise(folded)
     table = folded_aliases(aliases)

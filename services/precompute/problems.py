@@ -12,12 +12,24 @@ from scipy.spatial import cKDTree
 from precompute.operators import SBB, load_aliases, normalize_operator
 
 PROBLEM_TYPES = (
-    "distance", "unmatched", "attributes", "duplicates", "contradicts_route_matching",
-    "route_unmatched", "route_metadata", "route_membership", "route_sequence", "route_direction",
+    "distance",
+    "unmatched",
+    "attributes",
+    "duplicates",
+    "contradicts_route_matching",
+    "route_unmatched",
+    "route_metadata",
+    "route_membership",
+    "route_sequence",
+    "route_direction",
 )
 PROBLEM_SCHEMA = {
-    "problem_id": pl.String, "problem_type": pl.String, "priority": pl.Int8,
-    "sloid": pl.String, "osm_node_id": pl.String, "details": pl.String,
+    "problem_id": pl.String,
+    "problem_type": pl.String,
+    "priority": pl.Int8,
+    "sloid": pl.String,
+    "osm_node_id": pl.String,
+    "details": pl.String,
 }
 # Mean Earth radius (IUGG): chord lengths on this sphere equal metres on the ground to well
 # below a millimetre at the radii used here (80 m).
@@ -81,9 +93,11 @@ def problem_id(problem_type: str, entity_key: str) -> str:
 
 def finalize(found: list[pl.DataFrame]) -> pl.DataFrame:
     """Hash ids, keep the highest severity per problem and order rows deterministically."""
-    rows = pl.concat([f for f in found if f.height], how="vertical_relaxed") if any(
-        f.height for f in found
-    ) else None
+    rows = (
+        pl.concat([f for f in found if f.height], how="vertical_relaxed")
+        if any(f.height for f in found)
+        else None
+    )
     if rows is None:
         return pl.DataFrame(schema=PROBLEM_SCHEMA)
     # One hash per output row (tens of thousands), not per input row: cheap, and sha1 is stable
@@ -100,9 +114,14 @@ def finalize(found: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def shape(hits: pl.DataFrame, problem_type: str, sloid: pl.Expr | None,
-          osm_id: pl.Expr | None, entity_key: pl.Expr | None = None,
-          **details: pl.Expr) -> pl.DataFrame:
+def shape(
+    hits: pl.DataFrame,
+    problem_type: str,
+    sloid: pl.Expr | None,
+    osm_id: pl.Expr | None,
+    entity_key: pl.Expr | None = None,
+    **details: pl.Expr,
+) -> pl.DataFrame:
     """Turn one rule's hits (with a `priority` column) into candidate problem rows."""
     none = pl.lit(None, dtype=pl.String)
     sloid_e = none if sloid is None else sloid.cast(pl.String)
@@ -119,22 +138,32 @@ def shape(hits: pl.DataFrame, problem_type: str, sloid: pl.Expr | None,
     )
 
 
-def _matched_pairs(atlas: pl.DataFrame, osm: pl.DataFrame, matches: pl.DataFrame,
-                   aliases: Mapping[str, str]) -> pl.DataFrame:
+def _matched_pairs(
+    atlas: pl.DataFrame, osm: pl.DataFrame, matches: pl.DataFrame, aliases: Mapping[str, str]
+) -> pl.DataFrame:
     """Each match row with both sides' attributes, normalised operators and evidence flags."""
-    a = atlas.select("sloid", "uic", "designation", "designation_official",
-                     pl.col("operator").alias("atlas_operator"))
-    o = osm.select("osm_id", "uic_ref", "uic_name", "local_ref",
-                   pl.col("operator").alias("osm_operator"))
+    a = atlas.select(
+        "sloid",
+        "uic",
+        "designation",
+        "designation_official",
+        pl.col("operator").alias("atlas_operator"),
+    )
+    o = osm.select(
+        "osm_id", "uic_ref", "uic_name", "local_ref", pl.col("operator").alias("osm_operator")
+    )
     evidence = pl.col("evidence").cast(pl.String)
     return (
-        matches.join(a, on="sloid", how="left").join(o, on="osm_id", how="left")
+        matches.join(a, on="sloid", how="left")
+        .join(o, on="osm_id", how="left")
         .with_columns(
             normalize_operator(pl.col("atlas_operator"), aliases).alias("atlas_op"),
             normalize_operator(pl.col("osm_operator"), aliases).alias("osm_op"),
-            (evidence.str.json_path_match("$.propagated") == "true").fill_null(False)
+            (evidence.str.json_path_match("$.propagated") == "true")
+            .fill_null(False)
             .alias("propagated"),
-            (evidence.str.json_path_match("$.route_contradiction") == "true").fill_null(False)
+            (evidence.str.json_path_match("$.route_contradiction") == "true")
+            .fill_null(False)
             .alias("route_contradiction"),
         )
     )
@@ -145,16 +174,36 @@ def distance_problems(pairs: pl.DataFrame) -> pl.DataFrame:
     d = pl.col("distance_m")
     sbb = (pl.col("atlas_op") == SBB).fill_null(False)
     hits = pairs.filter(d.is_finite() & (d > 15.0)).with_columns(
-        pl.when(sbb).then(3).when(d > 80.0).then(1).when(d > 25.0).then(2).otherwise(3)
+        pl.when(sbb)
+        .then(3)
+        .when(d > 80.0)
+        .then(1)
+        .when(d > 25.0)
+        .then(2)
+        .otherwise(3)
         .alias("priority"),
-        pl.when(sbb & (d > 25.0)).then(pl.lit("sbb_capped_p3"))
-        .when(d > 80.0).then(pl.lit("over_80m"))
-        .when(d > 25.0).then(pl.lit("over_25m")).otherwise(pl.lit("over_15m")).alias("rule"),
+        pl.when(sbb & (d > 25.0))
+        .then(pl.lit("sbb_capped_p3"))
+        .when(d > 80.0)
+        .then(pl.lit("over_80m"))
+        .when(d > 25.0)
+        .then(pl.lit("over_25m"))
+        .otherwise(pl.lit("over_15m"))
+        .alias("rule"),
     )
-    return shape(hits, "distance", pl.col("sloid"), pl.col("osm_id"),
-                 rule=pl.col("rule"), distance_m=d, match_type=pl.col("match_type"),
-                 sbb=sbb, message=pl.format("matched stop lies {} m from the OSM element ({})",
-                                            d.round(1), pl.col("rule")))
+    return shape(
+        hits,
+        "distance",
+        pl.col("sloid"),
+        pl.col("osm_id"),
+        rule=pl.col("rule"),
+        distance_m=d,
+        match_type=pl.col("match_type"),
+        sbb=sbb,
+        message=pl.format(
+            "matched stop lies {} m from the OSM element ({})", d.round(1), pl.col("rule")
+        ),
+    )
 
 
 def _differs(left: pl.Expr, right: pl.Expr) -> pl.Expr:
@@ -176,16 +225,29 @@ def attribute_problems(pairs: pl.DataFrame) -> pl.DataFrame:
         [pl.when(expr).then(pl.lit(name)) for name, expr in checks.items()]
     ).list.drop_nulls()
     hits = pairs.with_columns(
-        pl.when(checks["uic"] | checks["name"]).then(1).when(checks["designation"]).then(2)
-        .when(checks["operator"]).then(3).alias("priority"),
+        pl.when(checks["uic"] | checks["name"])
+        .then(1)
+        .when(checks["designation"])
+        .then(2)
+        .when(checks["operator"])
+        .then(3)
+        .alias("priority"),
         failed.alias("failed"),
     ).filter(pl.col("priority").is_not_null())
     return shape(
-        hits, "attributes", pl.col("sloid"), pl.col("osm_id"),
-        failed=pl.col("failed"), uic=pl.col("uic"), uic_ref=pl.col("uic_ref"),
-        name=pl.col("designation_official"), uic_name=pl.col("uic_name"),
-        designation=pl.col("designation"), local_ref=pl.col("local_ref"),
-        atlas_operator=pl.col("atlas_operator"), osm_operator=pl.col("osm_operator"),
+        hits,
+        "attributes",
+        pl.col("sloid"),
+        pl.col("osm_id"),
+        failed=pl.col("failed"),
+        uic=pl.col("uic"),
+        uic_ref=pl.col("uic_ref"),
+        name=pl.col("designation_official"),
+        uic_name=pl.col("uic_name"),
+        designation=pl.col("designation"),
+        local_ref=pl.col("local_ref"),
+        atlas_operator=pl.col("atlas_operator"),
+        osm_operator=pl.col("osm_operator"),
         message=pl.format("attributes differ: {}", pl.col("failed").list.join(", ")),
     )
 
@@ -193,9 +255,15 @@ def attribute_problems(pairs: pl.DataFrame) -> pl.DataFrame:
 def contradiction_problems(pairs: pl.DataFrame) -> pl.DataFrame:
     """P2: the pair's own route evidence contradicts it."""
     hits = pairs.filter(pl.col("route_contradiction")).with_columns(pl.lit(2).alias("priority"))
-    return shape(hits, "contradicts_route_matching", pl.col("sloid"), pl.col("osm_id"),
-                 rule=pl.lit("route_contradiction"), match_type=pl.col("match_type"),
-                 message=pl.lit("the routes serving these stops contradict this match"))
+    return shape(
+        hits,
+        "contradicts_route_matching",
+        pl.col("sloid"),
+        pl.col("osm_id"),
+        rule=pl.lit("route_contradiction"),
+        match_type=pl.col("match_type"),
+        message=pl.lit("the routes serving these stops contradict this match"),
+    )
 
 
 def _xyz(frame: pl.DataFrame) -> np.ndarray:
@@ -222,80 +290,116 @@ def _osm_uic() -> pl.Expr:
     return pl.col("uic_ref").cast(pl.String).str.strip_chars().cast(pl.Int64, strict=False)
 
 
-def platform_counts(atlas: pl.DataFrame, osm: pl.DataFrame,
-                    osm_units: pl.DataFrame) -> pl.DataFrame:
+def platform_counts(
+    atlas: pl.DataFrame, osm: pl.DataFrame, osm_units: pl.DataFrame
+) -> pl.DataFrame:
     """Per UIC: official platforms and OSM stop units (a pair or trio counts once)."""
     units = osm_units.select("osm_id", pl.col("unit_id").cast(pl.String))
     osm_side = (
-        osm.filter(pl.col("kind").is_in(STOP_KINDS)).select("osm_id", _osm_uic().alias("uic"))
+        osm.filter(pl.col("kind").is_in(STOP_KINDS))
+        .select("osm_id", _osm_uic().alias("uic"))
         .join(units, on="osm_id", how="left")
-        .with_columns(pl.coalesce(pl.lit("u:") + pl.col("unit_id"), pl.lit("e:") + pl.col("osm_id"))
-                      .alias("unit"))
+        .with_columns(
+            pl.coalesce(pl.lit("u:") + pl.col("unit_id"), pl.lit("e:") + pl.col("osm_id")).alias(
+                "unit"
+            )
+        )
         .filter(pl.col("uic").is_not_null())
-        .group_by("uic").agg(pl.col("unit").n_unique().alias("osm_platforms"))
+        .group_by("uic")
+        .agg(pl.col("unit").n_unique().alias("osm_platforms"))
     )
-    atlas_side = (atlas.filter(pl.col("uic").is_not_null())
-                  .group_by("uic").agg(pl.len().cast(pl.Int64).alias("atlas_platforms")))
+    atlas_side = (
+        atlas.filter(pl.col("uic").is_not_null())
+        .group_by("uic")
+        .agg(pl.len().cast(pl.Int64).alias("atlas_platforms"))
+    )
     return atlas_side.join(osm_side, on="uic", how="full", coalesce=True).fill_null(0)
 
 
 UNMATCHED_RULE_PRIORITY = {
-    "no_counterpart_uic": 1, "nothing_within_80m": 1,
-    "nothing_within_50m": 2, "platform_counts_differ": 2, "counterpart_nearby": 3,
+    "no_counterpart_uic": 1,
+    "nothing_within_80m": 1,
+    "nothing_within_50m": 2,
+    "platform_counts_differ": 2,
+    "counterpart_nearby": 3,
 }
 
 
 def unmatched_rule() -> pl.Expr:
     """P1: no counterpart UIC or nothing within 80 m; P2: nothing within 50 m or counts differ."""
     no_uic = (pl.col("uic").is_not_null() & ~pl.col("counterpart_uic")).fill_null(False)
-    counts_differ = (pl.col("counterpart_uic")
-                     & (pl.col("atlas_platforms") != pl.col("osm_platforms"))).fill_null(False)
+    counts_differ = (
+        pl.col("counterpart_uic") & (pl.col("atlas_platforms") != pl.col("osm_platforms"))
+    ).fill_null(False)
     near = pl.col("nearest_m")
-    return (pl.when(no_uic).then(pl.lit("no_counterpart_uic"))
-            .when(near > 80.0).then(pl.lit("nothing_within_80m"))
-            .when(near > 50.0).then(pl.lit("nothing_within_50m"))
-            .when(counts_differ).then(pl.lit("platform_counts_differ"))
-            .otherwise(pl.lit("counterpart_nearby")))
+    return (
+        pl.when(no_uic)
+        .then(pl.lit("no_counterpart_uic"))
+        .when(near > 80.0)
+        .then(pl.lit("nothing_within_80m"))
+        .when(near > 50.0)
+        .then(pl.lit("nothing_within_50m"))
+        .when(counts_differ)
+        .then(pl.lit("platform_counts_differ"))
+        .otherwise(pl.lit("counterpart_nearby"))
+    )
 
 
-def unmatched_problems(atlas: pl.DataFrame, osm: pl.DataFrame, unmatched: pl.DataFrame,
-                       osm_units: pl.DataFrame) -> pl.DataFrame:
+def unmatched_problems(
+    atlas: pl.DataFrame, osm: pl.DataFrame, unmatched: pl.DataFrame, osm_units: pl.DataFrame
+) -> pl.DataFrame:
     """Unmatched stops on each side, ranked by UIC existence, distance and platform counts."""
     counts = platform_counts(atlas, osm, osm_units)
-    ids = {side: unmatched.filter(pl.col("side") == side).select("id", "isolated")
-           for side in ("atlas", "osm")}
-    atlas_rows = (atlas.select("sloid", "uic", "lon", "lat")
-                  .join(ids["atlas"], left_on="sloid", right_on="id", how="inner"))
-    osm_rows = (osm.select("osm_id", _osm_uic().alias("uic"), "lon", "lat")
-                .join(ids["osm"], left_on="osm_id", right_on="id", how="inner"))
+    ids = {
+        side: unmatched.filter(pl.col("side") == side).select("id", "isolated")
+        for side in ("atlas", "osm")
+    }
+    atlas_rows = atlas.select("sloid", "uic", "lon", "lat").join(
+        ids["atlas"], left_on="sloid", right_on="id", how="inner"
+    )
+    osm_rows = osm.select("osm_id", _osm_uic().alias("uic"), "lon", "lat").join(
+        ids["osm"], left_on="osm_id", right_on="id", how="inner"
+    )
     atlas_rows = atlas_rows.with_columns(
         pl.Series("nearest_m", nearest_m(atlas_rows, osm)),
-        pl.col("uic").is_in(counts.filter(pl.col("osm_platforms") > 0)["uic"].implode())
+        pl.col("uic")
+        .is_in(counts.filter(pl.col("osm_platforms") > 0)["uic"].implode())
         .alias("counterpart_uic"),
     )
     osm_rows = osm_rows.with_columns(
         pl.Series("nearest_m", nearest_m(osm_rows, atlas)),
-        pl.col("uic").is_in(counts.filter(pl.col("atlas_platforms") > 0)["uic"].implode())
+        pl.col("uic")
+        .is_in(counts.filter(pl.col("atlas_platforms") > 0)["uic"].implode())
         .alias("counterpart_uic"),
     )
-    return pl.concat([
-        _shape_unmatched(atlas_rows.join(counts, on="uic", how="left"), "atlas"),
-        _shape_unmatched(osm_rows.join(counts, on="uic", how="left"), "osm"),
-    ])
+    return pl.concat(
+        [
+            _shape_unmatched(atlas_rows.join(counts, on="uic", how="left"), "atlas"),
+            _shape_unmatched(osm_rows.join(counts, on="uic", how="left"), "osm"),
+        ]
+    )
 
 
 def _shape_unmatched(rows: pl.DataFrame, side: str) -> pl.DataFrame:
     """Candidate rows for one side's unmatched stops."""
     rows = rows.with_columns(unmatched_rule().alias("rule")).with_columns(
-        pl.col("rule").replace_strict(UNMATCHED_RULE_PRIORITY).alias("priority"))
+        pl.col("rule").replace_strict(UNMATCHED_RULE_PRIORITY).alias("priority")
+    )
     sloid = pl.col("sloid") if side == "atlas" else None
     osm_id = pl.col("osm_id") if side == "osm" else None
     near = pl.col("nearest_m")
     return shape(
-        rows, "unmatched", sloid, osm_id, side=pl.lit(side), rule=pl.col("rule"), uic=pl.col("uic"),
+        rows,
+        "unmatched",
+        sloid,
+        osm_id,
+        side=pl.lit(side),
+        rule=pl.col("rule"),
+        uic=pl.col("uic"),
         counterpart_uic_exists=pl.col("counterpart_uic"),
         nearest_m=pl.when(near.is_finite()).then(near.round(2)),
-        atlas_platforms=pl.col("atlas_platforms"), osm_platforms=pl.col("osm_platforms"),
+        atlas_platforms=pl.col("atlas_platforms"),
+        osm_platforms=pl.col("osm_platforms"),
         isolated=pl.col("isolated"),
         message=pl.format("unmatched {} stop ({})", pl.lit(side), pl.col("rule")),
     )
@@ -304,46 +408,81 @@ def _shape_unmatched(rows: pl.DataFrame, side: str) -> pl.DataFrame:
 def osm_duplicate_problems(osm: pl.DataFrame, osm_units: pl.DataFrame) -> pl.DataFrame:
     """P3: platforms/stop positions outside pairs and trios sharing (uic_ref, local_ref)."""
     grouped = osm_units.filter(pl.col("unit_kind").is_in(["pair", "trio"]))["osm_id"].implode()
-    key = [pl.col(c).cast(pl.String).str.strip_chars().str.to_lowercase().alias(f"k_{c}")
-           for c in ("uic_ref", "local_ref")]
+    key = [
+        pl.col(c).cast(pl.String).str.strip_chars().str.to_lowercase().alias(f"k_{c}")
+        for c in ("uic_ref", "local_ref")
+    ]
     rows = (
         osm.filter(pl.col("kind").is_in(STOP_KINDS) & ~pl.col("osm_id").is_in(grouped))
         .select("osm_id", "uic_ref", "local_ref", *key)
-        .filter(pl.col("k_uic_ref").is_not_null() & pl.col("k_local_ref").is_not_null()
-                & (pl.col("k_uic_ref") != "") & (pl.col("k_local_ref") != ""))
+        .filter(
+            pl.col("k_uic_ref").is_not_null()
+            & pl.col("k_local_ref").is_not_null()
+            & (pl.col("k_uic_ref") != "")
+            & (pl.col("k_local_ref") != "")
+        )
     )
-    members = rows.group_by("k_uic_ref", "k_local_ref").agg(
-        pl.col("osm_id").sort().alias("members")).filter(pl.col("members").list.len() >= 2)
+    members = (
+        rows.group_by("k_uic_ref", "k_local_ref")
+        .agg(pl.col("osm_id").sort().alias("members"))
+        .filter(pl.col("members").list.len() >= 2)
+    )
     hits = rows.join(members, on=["k_uic_ref", "k_local_ref"]).with_columns(
-        pl.lit(3).alias("priority"))
-    return shape(hits, "duplicates", None, pl.col("osm_id"), side=pl.lit("osm"),
-                 uic_ref=pl.col("uic_ref"), local_ref=pl.col("local_ref"),
-                 members=pl.col("members"),
-                 message=pl.format("{} OSM stops share uic_ref {} and local_ref {}",
-                                   pl.col("members").list.len(), pl.col("uic_ref"),
-                                   pl.col("local_ref")))
+        pl.lit(3).alias("priority")
+    )
+    return shape(
+        hits,
+        "duplicates",
+        None,
+        pl.col("osm_id"),
+        side=pl.lit("osm"),
+        uic_ref=pl.col("uic_ref"),
+        local_ref=pl.col("local_ref"),
+        members=pl.col("members"),
+        message=pl.format(
+            "{} OSM stops share uic_ref {} and local_ref {}",
+            pl.col("members").list.len(),
+            pl.col("uic_ref"),
+            pl.col("local_ref"),
+        ),
+    )
 
 
 def official_duplicate_problems(atlas: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
     """P2: members of an official duplicate group that propagation did not handle."""
-    groups = (atlas.filter(pl.col("duplicate_group").is_not_null())
-              .select("sloid", "uic", "designation", "duplicate_group")
-              .with_columns(pl.len().over("duplicate_group").alias("group_size"))
-              .filter(pl.col("group_size") >= 2))
+    groups = (
+        atlas.filter(pl.col("duplicate_group").is_not_null())
+        .select("sloid", "uic", "designation", "duplicate_group")
+        .with_columns(pl.len().over("duplicate_group").alias("group_size"))
+        .filter(pl.col("group_size") >= 2)
+    )
     linked = matches.select(
-        "sloid", "osm_id",
+        "sloid",
+        "osm_id",
         (pl.col("evidence").cast(pl.String).str.json_path_match("$.propagated") == "true")
-        .fill_null(False).alias("propagated"),
+        .fill_null(False)
+        .alias("propagated"),
     ).join(groups.select("sloid", "duplicate_group"), on="sloid")
     # A propagated row marks its target handled, and so the source member that shares its
     # OSM element within the same group.
     spread = linked.filter(pl.col("propagated")).select("duplicate_group", "osm_id").unique()
     handled = linked.join(spread, on=["duplicate_group", "osm_id"], how="semi")["sloid"]
     hits = groups.filter(~pl.col("sloid").is_in(handled.implode())).with_columns(
-        pl.lit(2).alias("priority"))
-    return shape(hits, "duplicates", pl.col("sloid"), None, side=pl.lit("atlas"),
-                 duplicate_group=pl.col("duplicate_group"), group_size=pl.col("group_size"),
-                 uic=pl.col("uic"), designation=pl.col("designation"),
-                 message=pl.format("official duplicate (group {}, {} members) not resolved by "
-                                   "propagation", pl.col("duplicate_group"),
-                                   pl.col("group_size")))
+        pl.lit(2).alias("priority")
+    )
+    return shape(
+        hits,
+        "duplicates",
+        pl.col("sloid"),
+        None,
+        side=pl.lit("atlas"),
+        duplicate_group=pl.col("duplicate_group"),
+        group_size=pl.col("group_size"),
+        uic=pl.col("uic"),
+        designation=pl.col("designation"),
+        message=pl.format(
+            "official duplicate (group {}, {} members) not resolved by propagation",
+            pl.col("duplicate_group"),
+            pl.col("group_size"),
+        ),
+    )

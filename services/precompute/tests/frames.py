@@ -8,20 +8,44 @@ import orjson
 import polars as pl
 
 ATLAS_SCHEMA = {
-    "sloid": pl.String, "uic": pl.Int64, "designation": pl.String,
-    "designation_official": pl.String, "lon": pl.Float64, "lat": pl.Float64,
-    "operator": pl.String, "operator_number": pl.String, "parent_sloid": pl.String,
+    "sloid": pl.String,
+    "uic": pl.Int64,
+    "designation": pl.String,
+    "designation_official": pl.String,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    "operator": pl.String,
+    "operator_number": pl.String,
+    "parent_sloid": pl.String,
     "duplicate_group": pl.Int64,
 }
 OSM_SCHEMA = {
-    "osm_id": pl.String, "osm_type": pl.String, "lon": pl.Float64, "lat": pl.Float64,
-    "kind": pl.String, "is_tram": pl.Boolean, "name": pl.String, "uic_name": pl.String,
-    "uic_ref": pl.String, "local_ref": pl.String, "operator": pl.String, "network": pl.String,
-    "gtfs_name": pl.String, "gtfs_id": pl.String, "ref_sloid": pl.String, "wikidata": pl.String,
+    "osm_id": pl.String,
+    "osm_type": pl.String,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    "kind": pl.String,
+    "is_tram": pl.Boolean,
+    "name": pl.String,
+    "uic_name": pl.String,
+    "uic_ref": pl.String,
+    "local_ref": pl.String,
+    "operator": pl.String,
+    "network": pl.String,
+    "gtfs_name": pl.String,
+    "gtfs_id": pl.String,
+    "ref_sloid": pl.String,
+    "wikidata": pl.String,
     "tags": pl.String,
 }
-MATCH_SCHEMA = {"sloid": pl.String, "osm_id": pl.String, "match_type": pl.String,
-                "distance_m": pl.Float64, "confidence": pl.Float64, "evidence": pl.String}
+MATCH_SCHEMA = {
+    "sloid": pl.String,
+    "osm_id": pl.String,
+    "match_type": pl.String,
+    "distance_m": pl.Float64,
+    "confidence": pl.Float64,
+    "evidence": pl.String,
+}
 UNMATCHED_SCHEMA = {"side": pl.String, "id": pl.String, "isolated": pl.Boolean}
 UNITS_SCHEMA = {"osm_id": pl.String, "unit_id": pl.Int64, "unit_kind": pl.String}
 
@@ -46,23 +70,39 @@ def _frame(rows: list[dict], schema: dict, defaults: dict) -> pl.DataFrame:
 
 def atlas(*rows: dict) -> pl.DataFrame:
     """Official stops; unspecified fields get harmless defaults."""
-    defaults = {"uic": 8500001, "designation": None, "designation_official": "Bern",
-                "lon": LON0, "lat": LAT0, "operator": None}
+    defaults = {
+        "uic": 8500001,
+        "designation": None,
+        "designation_official": "Bern",
+        "lon": LON0,
+        "lat": LAT0,
+        "operator": None,
+    }
     return _frame(list(rows), ATLAS_SCHEMA, defaults)
 
 
 def osm(*rows: dict) -> pl.DataFrame:
     """OSM elements; unspecified fields get harmless defaults."""
-    defaults = {"osm_type": "node", "lon": LON0, "lat": LAT0, "kind": "platform",
-                "is_tram": False, "tags": "{}"}
+    defaults = {
+        "osm_type": "node",
+        "lon": LON0,
+        "lat": LAT0,
+        "kind": "platform",
+        "is_tram": False,
+        "tags": "{}",
+    }
     return _frame(list(rows), OSM_SCHEMA, defaults)
 
 
 def matches(*rows: dict) -> pl.DataFrame:
     """Match rows; `evidence` may be given as a dict."""
     defaults = {"match_type": "exact", "distance_m": 1.0, "confidence": 1.0, "evidence": "{}"}
-    fixed = [{**r, "evidence": orjson.dumps(r["evidence"]).decode()}
-             if isinstance(r.get("evidence"), dict) else r for r in rows]
+    fixed = [
+        {**r, "evidence": orjson.dumps(r["evidence"]).decode()}
+        if isinstance(r.get("evidence"), dict)
+        else r
+        for r in rows
+    ]
     return _frame(fixed, MATCH_SCHEMA, defaults)
 
 
@@ -80,9 +120,14 @@ def detect(a=None, o=None, m=None, u=None, un=None, **kw) -> pl.DataFrame:
     """detect_problems with empty frames for whatever the test leaves out."""
     from precompute.problems import detect_problems
 
-    return detect_problems(a if a is not None else atlas(), o if o is not None else osm(),
-                           m if m is not None else matches(), u if u is not None else unmatched(),
-                           un if un is not None else units(), **kw)
+    return detect_problems(
+        a if a is not None else atlas(),
+        o if o is not None else osm(),
+        m if m is not None else matches(),
+        u if u is not None else unmatched(),
+        un if un is not None else units(),
+        **kw,
+    )
 
 
 def of_type(problems: pl.DataFrame, problem_type: str) -> pl.DataFrame:

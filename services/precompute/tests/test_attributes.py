@@ -5,17 +5,28 @@ import pytest
 
 from precompute.tests.frames import atlas, detect, matches, of_type, osm
 
-BASE_ATLAS = {"sloid": "s1", "uic": 8507000, "designation_official": "Bern",
-              "designation": "7", "operator": "SBB"}
-BASE_OSM = {"osm_id": "1", "uic_ref": "8507000", "uic_name": "Bern", "local_ref": "7",
-            "operator": "SBB"}
+BASE_ATLAS = {
+    "sloid": "s1",
+    "uic": 8507000,
+    "designation_official": "Bern",
+    "designation": "7",
+    "operator": "SBB",
+}
+BASE_OSM = {
+    "osm_id": "1",
+    "uic_ref": "8507000",
+    "uic_name": "Bern",
+    "local_ref": "7",
+    "operator": "SBB",
+}
 
 
 def _attributes(atlas_extra=None, osm_extra=None, aliases=None):
     a = atlas({**BASE_ATLAS, **(atlas_extra or {})})
     o = osm({**BASE_OSM, **(osm_extra or {})})
-    found = of_type(detect(a, o, matches({"sloid": "s1", "osm_id": "1"}), aliases=aliases),
-                    "attributes")
+    found = of_type(
+        detect(a, o, matches({"sloid": "s1", "osm_id": "1"}), aliases=aliases), "attributes"
+    )
     return found
 
 
@@ -30,8 +41,12 @@ def test_agreeing_pair_has_no_problem():
         ({}, {"uic_name": "Bern Wankdorf"}, 1, ["name"]),
         ({}, {"local_ref": "8"}, 2, ["designation"]),
         ({}, {"operator": "BLS"}, 3, ["operator"]),
-        ({}, {"uic_name": "Thun", "local_ref": "8", "operator": "BLS"}, 1,
-         ["name", "designation", "operator"]),
+        (
+            {},
+            {"uic_name": "Thun", "local_ref": "8", "operator": "BLS"},
+            1,
+            ["name", "designation", "operator"],
+        ),
         ({"designation": "B"}, {"operator": "BLS"}, 2, ["designation", "operator"]),
     ],
 )
@@ -62,6 +77,7 @@ def test_operator_aliases_from_the_default_table():
 def test_a_given_alias_table_replaces_the_default():
     assert _attributes({"operator": "SBB"}, {"operator": "SBB CFF FFS"}, aliases={}).height == 1
     custom = {"Busbetrieb Beispiel": "BBX", "bbx ag": "BBX"}
-    found = _attributes({"operator": "BBX AG"}, {"operator": "busbetrieb  beispiel"},
-                        aliases=custom)
+    found = _attributes(
+        {"operator": "BBX AG"}, {"operator": "busbetrieb  beispiel"}, aliases=custom
+    )
     assert found.is_empty()

@@ -8,14 +8,18 @@ from precompute.operators import load_aliases, normalize_operator, operator_key
 
 
 def _norm(values, aliases):
-    return pl.select(normalize_operator(pl.Series(values, dtype=pl.String), aliases)) \
-        .to_series().to_list()
+    return (
+        pl.select(normalize_operator(pl.Series(values, dtype=pl.String), aliases))
+        .to_series()
+        .to_list()
+    )
 
 
 def test_normalisation_folds_case_spacing_and_aliases():
     aliases = {"SBB CFF FFS": "SBB", "Post Auto": "PAG"}
-    assert _norm(["SBB CFF FFS", " sbb  cff ffs ", "SBB", "post   auto", "BLS", "", None],
-                 aliases) == ["sbb", "sbb", "sbb", "pag", "bls", None, None]
+    assert _norm(
+        ["SBB CFF FFS", " sbb  cff ffs ", "SBB", "post   auto", "BLS", "", None], aliases
+    ) == ["sbb", "sbb", "sbb", "pag", "bls", None, None]
 
 
 def test_operator_key_matches_the_polars_folding():
