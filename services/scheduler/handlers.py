@@ -41,6 +41,7 @@ async def on_probe_completed(env: Envelope[ProbeCompleted], rt: Runtime) -> None
         return  # the lock expired or belongs to another run: this probe is stale
     if not env.payload.changed:
         await rt.status.update(state="idle", phase=None, message="sources unchanged: nothing to do",
+                               last_run_id=env.run_id,
                                progress_done=0, progress_total=0)
         await rt.lock.release(holder)
         log.info("run_skipped", reason="sources unchanged")

@@ -1,0 +1,44 @@
+"""POST /api/runs: the admin-only manual trigger."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.state import AppState, app_state
+from common.runs import RunInProgress, trigger_run
+
+router = APIRouter(tags=["runs"])
+
+
+class RunRequest(BaseModel):
+    """Body of a trigger."""
+
+    force: bool = False
+
+
+def require_admin(
+    state: AppState = Depends(app_state),
+    authorization: str | None = Header(default=None),
+    x_admin_token: str | None = Header(default=None),
+) -> None:
+    """Accept `Authorization: Bearer <token>` or `X-Admin-Token: <token>`."""
+    given = x_admin_token or (authorization or "").removeprefix("Bearer ").strip()
+    if not given or not secrets.compare_digest(given, state.settings.admin_token):
+        raise HTTPException(status_code=401, detail="admin token required")
+
+
+@router.post("/api/runs", status_code=202, dependencies=[Depends(require_admin)],
+             responses={409: {"description": "a run is already in progress"}})
+async def post_run(body: RunRequest, state: AppState = Depends(app_state)) -> Any:
+    """Start a run now; 409 with the active run_id when one is in progress."""
+    try:
+        trig = await trigger_run(state.lock, state.status, state.publisher, force=body.force,
+                                 requested_by="api")
+    except RunInProgress as exc:
+        return JSONResponse(status_code=409, content={"detail": str(exc), "run_id": exc.run_id})
+    return {"run_id": trig.run_id, "status_url": "/api/status"}
