@@ -31,6 +31,7 @@ PROBLEM_SCHEMA = {
     "osm_node_id": pl.String,
     "details": pl.String,
 }
+UNITS_SCHEMA = {"osm_id": pl.String, "unit_id": pl.Int64, "unit_kind": pl.String}
 # Mean Earth radius (IUGG): chord lengths on this sphere equal metres on the ground to well
 # below a millimetre at the radii used here (80 m).
 EARTH_RADIUS_M = 6_371_008.8
@@ -42,7 +43,7 @@ def detect_problems(
     osm_elements: pl.DataFrame,
     matches: pl.DataFrame,
     unmatched: pl.DataFrame,
-    osm_units: pl.DataFrame,
+    osm_units: pl.DataFrame | None,
     aliases: dict[str, str] | None = None,
     route_matches: pl.DataFrame | None = None,
     osm_routes: pl.DataFrame | None = None,
@@ -51,6 +52,8 @@ def detect_problems(
 ) -> pl.DataFrame:
     """Find every stop (and, given route matches, route) problem, one row per type and record."""
     aliases = load_aliases() if aliases is None else aliases
+    if osm_units is None:  # no grouping known: every element is its own unit
+        osm_units = pl.DataFrame(schema=UNITS_SCHEMA)
     pairs = _matched_pairs(atlas_stops, osm_elements, matches, aliases)
     found = [
         distance_problems(pairs),
@@ -138,6 +141,16 @@ def shape(
     )
 
 
+def cols(*names: str) -> dict[str, pl.Expr]:
+    """Detail fields copied from same-named columns."""
+    return {name: pl.col(name) for name in names}
+
+
+def failed_checks(checks: Mapping[str, pl.Expr]) -> pl.Expr:
+    """The names of the checks that fired, in the order given."""
+    return pl.concat_list([pl.when(e).then(pl.lit(n)) for n, e in checks.items()]).list.drop_nulls()
+
+
 def _matched_pairs(
     atlas: pl.DataFrame, osm: pl.DataFrame, matches: pl.DataFrame, aliases: Mapping[str, str]
 ) -> pl.DataFrame:
@@ -196,9 +209,7 @@ def distance_problems(pairs: pl.DataFrame) -> pl.DataFrame:
         "distance",
         pl.col("sloid"),
         pl.col("osm_id"),
-        rule=pl.col("rule"),
-        distance_m=d,
-        match_type=pl.col("match_type"),
+        **cols("rule", "distance_m", "match_type"),
         sbb=sbb,
         message=pl.format(
             "matched stop lies {} m from the OSM element ({})", d.round(1), pl.col("rule")
@@ -221,9 +232,7 @@ def attribute_problems(pairs: pl.DataFrame) -> pl.DataFrame:
         "designation": _differs(pl.col("designation"), pl.col("local_ref")),
         "operator": _differs(pl.col("atlas_op"), pl.col("osm_op")),
     }
-    failed = pl.concat_list(
-        [pl.when(expr).then(pl.lit(name)) for name, expr in checks.items()]
-    ).list.drop_nulls()
+    failed = failed_checks(checks)
     hits = pairs.with_columns(
         pl.when(checks["uic"] | checks["name"])
         .then(1)
@@ -239,15 +248,9 @@ def attribute_problems(pairs: pl.DataFrame) -> pl.DataFrame:
         "attributes",
         pl.col("sloid"),
         pl.col("osm_id"),
-        failed=pl.col("failed"),
-        uic=pl.col("uic"),
-        uic_ref=pl.col("uic_ref"),
+        **cols("failed", "uic", "uic_ref", "uic_name", "designation", "local_ref"),
+        **cols("atlas_operator", "osm_operator"),
         name=pl.col("designation_official"),
-        uic_name=pl.col("uic_name"),
-        designation=pl.col("designation"),
-        local_ref=pl.col("local_ref"),
-        atlas_operator=pl.col("atlas_operator"),
-        osm_operator=pl.col("osm_operator"),
         message=pl.format("attributes differ: {}", pl.col("failed").list.join(", ")),
     )
 
@@ -394,13 +397,9 @@ def _shape_unmatched(rows: pl.DataFrame, side: str) -> pl.DataFrame:
         sloid,
         osm_id,
         side=pl.lit(side),
-        rule=pl.col("rule"),
-        uic=pl.col("uic"),
+        **cols("rule", "uic", "atlas_platforms", "osm_platforms", "isolated"),
         counterpart_uic_exists=pl.col("counterpart_uic"),
         nearest_m=pl.when(near.is_finite()).then(near.round(2)),
-        atlas_platforms=pl.col("atlas_platforms"),
-        osm_platforms=pl.col("osm_platforms"),
-        isolated=pl.col("isolated"),
         message=pl.format("unmatched {} stop ({})", pl.lit(side), pl.col("rule")),
     )
 
@@ -436,9 +435,7 @@ def osm_duplicate_problems(osm: pl.DataFrame, osm_units: pl.DataFrame) -> pl.Dat
         None,
         pl.col("osm_id"),
         side=pl.lit("osm"),
-        uic_ref=pl.col("uic_ref"),
-        local_ref=pl.col("local_ref"),
-        members=pl.col("members"),
+        **cols("uic_ref", "local_ref", "members"),
         message=pl.format(
             "{} OSM stops share uic_ref {} and local_ref {}",
             pl.col("members").list.len(),
@@ -476,10 +473,7 @@ def official_duplicate_problems(atlas: pl.DataFrame, matches: pl.DataFrame) -> p
         pl.col("sloid"),
         None,
         side=pl.lit("atlas"),
-        duplicate_group=pl.col("duplicate_group"),
-        group_size=pl.col("group_size"),
-        uic=pl.col("uic"),
-        designation=pl.col("designation"),
+        **cols("duplicate_group", "group_size", "uic", "designation"),
         message=pl.format(
             "official duplicate (group {}, {} members) not resolved by propagation",
             pl.col("duplicate_group"),

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from precompute.problems import shape
+from precompute.problems import cols, failed_checks, shape
 
 # GTFS route_type (basic and the extended HVT codes used by the Swiss feed) to a mode family.
 _GTFS_FAMILIES = (
@@ -208,8 +208,7 @@ def membership_problems(compared: pl.DataFrame) -> pl.DataFrame:
         None,
         None,
         _pair_key(),
-        relation_id=pl.col("relation_id"),
-        itinerary_id=pl.col("itinerary_id"),
+        **cols("relation_id", "itinerary_id"),
         osm_only_uics=pl.col("osm_only"),
         gtfs_only_uics=pl.col("gtfs_only"),
         fraction=pl.col("fraction").round(4),
@@ -236,8 +235,7 @@ def sequence_problems(compared: pl.DataFrame) -> pl.DataFrame:
         None,
         None,
         _pair_key(),
-        relation_id=pl.col("relation_id"),
-        itinerary_id=pl.col("itinerary_id"),
+        **cols("relation_id", "itinerary_id"),
         common_stops=pl.col("common"),
         in_order=pl.col("in_order"),
         fraction=pl.col("fraction").round(4),
@@ -305,8 +303,7 @@ def direction_problems(
         None,
         None,
         _pair_key(),
-        relation_id=pl.col("relation_id"),
-        itinerary_id=pl.col("itinerary_id"),
+        **cols("relation_id", "itinerary_id"),
         osm_direction=pl.col("direction"),
         gtfs_direction=pl.col("gtfs_direction"),
         in_order=pl.col("in_order"),
@@ -354,14 +351,14 @@ def metadata_problems(
             & (_fold("long_name") != "")
         ).fill_null(False),
     }
-    failed = pl.concat_list([pl.when(e).then(pl.lit(n)) for n, e in checks.items()])
+    failed = failed_checks(checks)
     hits = rows.with_columns(
         pl.when(checks["ref"] | checks["mode"])
         .then(2)
         .when(checks["name"])
         .then(3)
         .alias("priority"),
-        failed.list.drop_nulls().alias("failed"),
+        failed.alias("failed"),
     ).filter(pl.col("priority").is_not_null())
     return shape(
         hits,
@@ -369,13 +366,11 @@ def metadata_problems(
         None,
         None,
         _pair_key(),
-        relation_id=pl.col("relation_id"),
-        itinerary_id=pl.col("itinerary_id"),
-        failed=pl.col("failed"),
+        **cols("relation_id", "itinerary_id"),
+        **cols("failed", "route_type"),
         osm_ref=pl.col("ref"),
         gtfs_ref=pl.col("short_name"),
         osm_mode=pl.col("mode"),
-        gtfs_route_type=pl.col("route_type"),
         osm_name=pl.col("osm_name"),
         gtfs_name=pl.col("long_name"),
         message=pl.format("route metadata differ: {}", pl.col("failed").list.join(", ")),

@@ -2,7 +2,8 @@
 
 import orjson
 
-from precompute.tests.frames import atlas, detect, matches, of_type, osm, units
+from precompute.problems import detect_problems
+from precompute.tests.frames import atlas, detect, matches, of_type, osm, units, unmatched
 
 
 def _osm_dups(rows, unit_rows=()):
@@ -95,3 +96,12 @@ def test_route_contradiction_evidence_is_p2():
     )
     found = of_type(detect(a, o, m), "contradicts_route_matching")
     assert found.select("sloid", "osm_node_id", "priority").rows() == [("s1", "1", 2)]
+
+
+def test_missing_units_frame_means_every_element_stands_alone():
+    rows = [
+        {"osm_id": "1", "uic_ref": "8500001", "local_ref": "A"},
+        {"osm_id": "2", "uic_ref": "8500001", "local_ref": "A", "kind": "stop_position"},
+    ]
+    found = detect_problems(atlas(), osm(*rows), matches(), unmatched(), None)
+    assert sorted(of_type(found, "duplicates")["osm_node_id"]) == ["1", "2"]
