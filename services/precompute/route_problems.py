@@ -269,7 +269,7 @@ def direction_problems(
     rows = compared.select("relation_id", "itinerary_id", "common", "in_order", "in_reverse")
     itins = _itineraries(gtfs)
     rows = rows.join(
-        osm_routes.select(pl.col("relation_id").cast(pl.Int64), "direction")
+        osm_routes.select(pl.col("relation_id").cast(pl.Int64), pl.col("direction").cast(pl.String))
         if osm_routes is not None
         else pl.DataFrame(schema={"relation_id": pl.Int64, "direction": pl.String}),
         on="relation_id",
