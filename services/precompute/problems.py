@@ -105,8 +105,8 @@ def finalize(found: list[pl.DataFrame]) -> pl.DataFrame:
         return pl.DataFrame(schema=PROBLEM_SCHEMA)
     # One hash per output row (tens of thousands), not per input row: cheap, and sha1 is stable
     # across processes and library versions, unlike polars' own hash.
-    keys = (rows["problem_type"] + "|" + rows["entity_key"]).to_list()
-    ids = [hashlib.sha1(k.encode()).hexdigest() for k in keys]
+    pairs = zip(rows["problem_type"].to_list(), rows["entity_key"].to_list(), strict=True)
+    ids = [problem_id(ptype, key) for ptype, key in pairs]
     return (
         rows.with_columns(pl.Series("problem_id", ids, dtype=pl.String))
         .sort("priority", "details")
