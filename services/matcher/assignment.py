@@ -1,0 +1,79 @@
+"""Choosing edges: unique-both-ends with tie-breaks, and min-cost maximum-cardinality assignment."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+
+def prefer(edges: pl.DataFrame, preferred: pl.Expr, side: str) -> pl.DataFrame:
+    """Where some of a side's edges are preferred, drop that side's other edges."""
+    e = edges.with_columns(_pref=preferred.fill_null(False))
+    return e.filter(pl.col("_pref") | ~pl.col("_pref").any().over(side)).drop("_pref")
+
+
+ENDS = ("sloid", "target_id")
+
+
+def unique_pairs(edges: pl.DataFrame, tiebreak: pl.Expr | None = None,
+                 ends: tuple[str, str] = ENDS) -> pl.DataFrame:
+    """Edges that are the only one at both ends, after an optional tie-break on each side."""
+    if tiebreak is not None:
+        edges = prefer(prefer(edges, tiebreak, ends[0]), tiebreak, ends[1])
+    return edges.filter((pl.len().over(ends[0]) == 1) & (pl.len().over(ends[1]) == 1))
+
+
+def mutual_best(edges: pl.DataFrame, score: str, higher_is_better: bool,
+                ends: tuple[str, str] = ENDS) -> pl.DataFrame:
+    """Edges that are strictly the best at both ends (a tie at either end drops the edge)."""
+    best = pl.col(score).max() if higher_is_better else pl.col(score).min()
+    out = edges
+    for side in ends:
+        at_best = pl.col(score) == best.over(side)
+        out = out.filter(at_best & (at_best.sum().over(side) == 1))
+    return out
+
+
+def _components(edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integer codes of both ends and the connected component of each edge."""
+    a = edges["sloid"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    b = edges["target_id"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    na, nb = int(a.max()) + 1, int(b.max()) + 1
+    graph = coo_matrix((np.ones(len(a)), (a, b + na)), shape=(na + nb, na + nb))
+    _, label = connected_components(graph, directed=False)
+    return a, b, label[a]
+
+
+def assign(edges: pl.DataFrame, cost: str = "dist") -> pl.DataFrame:
+    """Maximum-cardinality, then minimum-cost, one-to-one subset of the edges."""
+    if edges.is_empty():
+        return edges
+    a, b, comp = _components(edges)
+    edges = edges.with_columns(_a=pl.Series(a), _b=pl.Series(b), _c=pl.Series(comp))
+    sizes = edges.group_by("_c").agg(na=pl.col("_a").n_unique(), nb=pl.col("_b").n_unique(),
+                                     n=pl.len())
+    simple = sizes.filter(pl.col("n") == 1)["_c"]
+    # A component that is a single edge needs no solver; only real conflicts go to scipy.
+    keep = [edges.filter(pl.col("_c").is_in(simple.implode()))]
+    hard = edges.filter(~pl.col("_c").is_in(simple.implode()))
+    for _, comp_edges in hard.sort("_c", "sloid", "target_id").group_by("_c", maintain_order=True):
+        keep.append(_solve(comp_edges, cost))
+    return pl.concat(keep).drop("_a", "_b", "_c")
+
+
+def _solve(edges: pl.DataFrame, cost: str) -> pl.DataFrame:
+    """One component: non-edges cost 0 and edges cost d - big, so cardinality comes first."""
+    ra = edges["_a"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    rb = edges["_b"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    d = edges[cost].to_numpy().astype(float)
+    big = 1.0 + float(d.max()) * (len(d) + 1)
+    matrix = np.zeros((ra.max() + 1, rb.max() + 1))
+    is_edge = np.zeros_like(matrix, dtype=bool)
+    matrix[ra, rb], is_edge[ra, rb] = d - big, True
+    rows, cols = linear_sum_assignment(matrix)
+    chosen = {(r, c) for r, c in zip(rows, cols, strict=True) if is_edge[r, c]}
+    mask = np.fromiter(((r, c) in chosen for r, c in zip(ra, rb, strict=True)), bool, len(ra))
+    return edges.filter(pl.Series(mask))

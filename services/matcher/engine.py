@@ -1,0 +1,145 @@
+"""The matching engine: group OSM into units, run the profile's stages in order, expand results."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from matcher import routes, spatial
+from matcher.confidence import confidence
+from matcher.context import Context, target_attributes, target_name_table
+from matcher.grouping import build_units, official_groups, prepare_elements
+from matcher.profiles import Profile, get_profile
+from matcher.route_matching import match_routes
+from matcher.stages import STAGES
+from matcher.stages import manual as manual_stage
+
+MATCH_SCHEMA = {"sloid": pl.String, "osm_id": pl.String, "match_type": pl.String,
+                "distance_m": pl.Float64, "confidence": pl.Float64, "evidence": pl.String}
+
+
+@dataclass
+class MatchResult:
+    """Everything one matching run produces."""
+
+    matches: pl.DataFrame
+    unmatched: pl.DataFrame
+    osm_units: pl.DataFrame
+    stage_timings: dict[str, float] = field(default_factory=dict)
+    route_matches: pl.DataFrame | None = None
+
+    def counts(self) -> dict[str, int]:
+        """Matched pairs per match type, sorted by type."""
+        rows = self.matches.group_by("match_type").len().sort("match_type").iter_rows()
+        return {k: int(v) for k, v in rows}
+
+
+class _Clock:
+    """Wall time per named step, in the order the steps ran."""
+
+    def __init__(self, on_stage: Callable[[str, int, int], None] | None, total: int) -> None:
+        self.timings: dict[str, float] = {}
+        self.on_stage, self.total = on_stage, total
+
+    @contextmanager
+    def step(self, name: str):
+        if self.on_stage is not None:
+            self.on_stage(name, len(self.timings), self.total)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+def as_gtfs_frames(gtfs) -> dict:
+    """Accept a GtfsResult-like object or a dict of frames; return a dict of frames."""
+    if gtfs is None:
+        return {}
+    if isinstance(gtfs, dict):
+        return gtfs
+    return {k: getattr(gtfs, k, None) for k in ("stops", "routes", "itineraries", "itinerary_stops")}
+
+
+def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
+          osm_routes: pl.DataFrame | None = None, osm_route_stops: pl.DataFrame | None = None,
+          profile: str | Profile = "swiss", manual: pl.DataFrame | None = None,
+          on_stage: Callable[[str, int, int], None] | None = None) -> MatchResult:
+    """Match official stops to OSM elements; manual decisions come first and stay."""
+    prof = get_profile(profile)
+    frames = as_gtfs_frames(gtfs)
+    clock = _Clock(on_stage, len(prof.stages) + 3)
+    with clock.step("grouping"):
+        atlas = spatial.with_xy(official_groups(atlas_stops))
+        el = prepare_elements(osm_elements, prof)
+        reps = atlas.filter(pl.col("sloid") == pl.col("representative"))
+        osm_units, members, trios = build_units(el, reps, prof)
+        ctx = Context(prof, reps, target_attributes(members, el),
+                      target_name_table(members, el), members, trios)
+        ctx.routes = _route_tokens(frames, osm_routes, osm_route_stops, atlas, members)
+    for name in prof.stages:
+        with clock.step(name):
+            if name == "manual":
+                manual_stage.run(ctx, manual)
+            else:
+                STAGES[name](ctx)
+    with clock.step("finish"):
+        matches = expand(ctx.edges(), members, atlas, el, manual)
+        unmatched = find_unmatched(atlas, el, matches, prof)
+    route_matches = None
+    if osm_routes is not None and frames.get("routes") is not None:
+        with clock.step("route_matching"):
+            route_matches = match_routes(frames, osm_routes, osm_route_stops, matches, el)
+    return MatchResult(matches, unmatched, osm_units, clock.timings, route_matches)
+
+
+def _route_tokens(frames: dict, osm_routes, osm_route_stops, atlas: pl.DataFrame,
+                  members: pl.DataFrame) -> dict:
+    """Token tables for the route stage, keyed to representatives and targets."""
+    stop_tok = routes.stop_tokens(frames, atlas.select("sloid", "representative"))
+    el_tok = routes.element_tokens(osm_routes, osm_route_stops)
+    target_tok = el_tok.join(members.select("osm_id", "target_id"), on="osm_id").select(
+        "target_id", "token", "kind").unique()
+    return {"stop_tokens": stop_tok, "target_tokens": target_tok}
+
+
+def expand(edges: pl.DataFrame, members: pl.DataFrame, atlas: pl.DataFrame,
+           el: pl.DataFrame, manual: pl.DataFrame | None) -> pl.DataFrame:
+    """Target edges to (sloid, osm_id) rows, propagated to official duplicates, with confidence."""
+    pairs = edges.join(members.select("target_id", "osm_id"), on="target_id").drop("target_id")
+    dupes = atlas.filter(pl.col("sloid") != pl.col("representative")).select(
+        "sloid", "representative")
+    # A duplicate inherits its representative's pairs; evidence names where they came from.
+    propagated = dupes.join(pairs.filter(pl.col("match_type") != "manual"),
+                            left_on="representative", right_on="sloid").select(
+        "sloid", "osm_id", "match_type",
+        evidence=pl.concat_str(pl.lit('{"propagated_from":"'), pl.col("representative"),
+                               pl.lit('",'), pl.col("evidence").str.slice(1)))
+    rows = pl.concat([pairs.select("sloid", "osm_id", "match_type", "evidence"), propagated])
+    if manual is not None and not manual.is_empty():
+        veto = manual.filter(pl.col("action") == "unmatch").select("sloid", "osm_id")
+        rows = rows.join(veto, on=["sloid", "osm_id"], how="anti")
+    rows = rows.join(atlas.select("sloid", "lon", "lat"), on="sloid").join(
+        el.select("osm_id", olon="lon", olat="lat"), on="osm_id")
+    dist = spatial.haversine_m(rows["lon"].to_numpy(), rows["lat"].to_numpy(),
+                               rows["olon"].to_numpy(), rows["olat"].to_numpy())
+    rows = rows.with_columns(distance_m=pl.Series(dist).round(2))
+    return rows.with_columns(confidence=confidence()).select(list(MATCH_SCHEMA)).cast(
+        MATCH_SCHEMA).unique(["sloid", "osm_id"], keep="first").sort("sloid", "osm_id")
+
+
+def find_unmatched(atlas: pl.DataFrame, el: pl.DataFrame, matches: pl.DataFrame,
+                   profile: Profile) -> pl.DataFrame:
+    """Both sides' leftovers; isolated when nothing of the other side lies within 50 m."""
+    stops = atlas.filter(~pl.col("sloid").is_in(matches["sloid"].implode()))
+    elements = el.filter(~pl.col("osm_id").is_in(matches["osm_id"].implode()))
+    stop_near = spatial.nearest_distance(spatial.xy_of(stops), spatial.xy_of(el))
+    el_near = spatial.nearest_distance(spatial.xy_of(elements), spatial.xy_of(atlas))
+    return pl.concat([
+        stops.select(side=pl.lit("atlas"), id=pl.col("sloid"),
+                     isolated=pl.Series(stop_near > profile.isolation_m, dtype=pl.Boolean)),
+        elements.select(side=pl.lit("osm"), id=pl.col("osm_id"),
+                        isolated=pl.Series(el_near > profile.isolation_m, dtype=pl.Boolean)),
+    ]).sort("side", "id")

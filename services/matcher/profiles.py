@@ -1,0 +1,60 @@
+"""Matching profiles: the thresholds and the stage order for one country or source kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+SWISS_STAGES = (
+    "manual", "trio", "exact", "name", "route", "proximity", "local_ref", "nearest",
+    "normalized_name",
+)
+# A GTFS-only country has no UIC numbers worth trusting on the OSM side, so names lead.
+GENERIC_STAGES = (
+    "manual", "trio", "exact", "name", "route", "proximity", "local_ref", "nearest",
+    "normalized_name",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Thresholds (metres) and the ordered stage names of one matching profile."""
+
+    name: str
+    stages: tuple[str, ...]
+    pair_max_m: float = 12.0
+    pair_agreeing_max_m: float = 15.0  # when platform, stop_position and official counts agree
+    pair_ratio_strict: float = 1.5
+    pair_ratio_fallback: float = 2.0
+    official_count_max_m: float = 30.0
+    trio_side_max_m: float = 15.0
+    exact_max_m: float = 1000.0  # a uic_ref farther than this is a wrong tag, not a match
+    name_max_m: float | None = None
+    route_max_m: float = 50.0
+    proximity_radii_m: tuple[float, ...] = (50.0, 150.0)
+    local_ref_max_m: float = 50.0
+    nearest_max_m: float = 50.0
+    nearest_ratio: float = 4.0
+    nearest_ratio_min_d2_m: float = 10.0
+    normalized_name_max_m: float = 150.0
+    isolation_m: float = 50.0
+    excluded_kinds: tuple[str, ...] = ("station",)
+    extra: dict = field(default_factory=dict)
+
+    def without(self, stage: str) -> Profile:
+        """This profile with one stage switched off (used to measure a stage's effect)."""
+        return replace(self, stages=tuple(s for s in self.stages if s != stage))
+
+
+SWISS = Profile(name="swiss", stages=SWISS_STAGES)
+GENERIC = Profile(name="generic", stages=GENERIC_STAGES, name_max_m=1000.0)
+PROFILES = {"swiss": SWISS, "generic": GENERIC}
+
+
+def get_profile(profile: str | Profile) -> Profile:
+    """Resolve a profile name (or pass a Profile through)."""
+    if isinstance(profile, Profile):
+        return profile
+    try:
+        return PROFILES[profile]
+    except KeyError:
+        raise ValueError(f"unknown matching profile {profile!r}; known: {sorted(PROFILES)}") from None

@@ -1,0 +1,27 @@
+"""Stage exact: the official UIC equals the OSM uic_ref (a unit inherits it from any member)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from matcher.assignment import unique_pairs
+from matcher.context import Context
+from matcher.stages.candidates import keyed, local_ref_agrees, with_evidence
+
+
+def run(ctx: Context) -> None:
+    """1:N and N:1 take everything; N:M pairs only through local_ref = designation."""
+    edges = keyed(ctx, "uic", "uic", ctx.open_targets.filter(pl.col("uic").is_not_null()))
+    # A uic_ref far from every platform of that UIC is a wrong tag, not evidence.
+    edges = edges.filter(pl.col("dist") <= ctx.profile.exact_max_m).with_columns(
+        n_stops=pl.col("sloid").n_unique().over("uic"),
+        n_targets=pl.col("target_id").n_unique().over("uic"))
+    simple = edges.filter((pl.col("n_stops") == 1) | (pl.col("n_targets") == 1))
+    many = edges.filter((pl.col("n_stops") > 1) & (pl.col("n_targets") > 1))
+    by_ref = unique_pairs(many.filter(local_ref_agrees().fill_null(False)))
+    ctx.accept(pl.concat([
+        with_evidence(simple, "exact", uic=pl.col("uic"), stops=pl.col("n_stops"),
+                      units=pl.col("n_targets")),
+        with_evidence(by_ref, "exact", uic=pl.col("uic"), stops=pl.col("n_stops"),
+                      units=pl.col("n_targets"), local_ref=pl.col("local_ref")),
+    ]))

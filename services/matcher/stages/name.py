@@ -1,0 +1,33 @@
+"""Stages name and normalized_name: official name against OSM name, uic_name or gtfs:name."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from matcher.assignment import unique_pairs
+from matcher.context import Context
+from matcher.names import name_keys
+from matcher.stages.candidates import keyed, local_ref_agrees, with_evidence
+
+
+def run(ctx: Context) -> None:
+    """Exact string equality; ties broken by local_ref = designation, else left."""
+    edges = keyed(ctx, "designation_official", "name", ctx.target_names)
+    if ctx.profile.name_max_m is not None:
+        edges = edges.filter(pl.col("dist") <= ctx.profile.name_max_m)
+    chosen = unique_pairs(edges, tiebreak=local_ref_agrees())
+    ctx.accept(with_evidence(chosen, "name", name=pl.col("designation_official")))
+
+
+def run_normalized(ctx: Context) -> None:
+    """Normalized names (case, diacritics, locality prefix, abbreviations), bounded by distance."""
+    stop_keys = name_keys(ctx.open_atlas, "sloid", ["designation_official"])
+    target_keys = name_keys(ctx.target_names.filter(
+        pl.col("target_id").is_in(ctx.open_targets["target_id"].implode())), "target_id", ["name"])
+    pairs = stop_keys.join(target_keys, on="key").group_by("sloid", "target_id").agg(
+        key=pl.col("key").min())
+    edges = keyed(ctx, "sloid", "sloid", pairs)
+    edges = edges.join(pairs, on=["sloid", "target_id"]).filter(
+        pl.col("dist") <= ctx.profile.normalized_name_max_m)
+    chosen = unique_pairs(edges, tiebreak=local_ref_agrees())
+    ctx.accept(with_evidence(chosen, "normalized_name", key=pl.col("key")))
