@@ -10,7 +10,7 @@ import asyncpg
 from common.amqp import Handler
 from common.db import UnitOfWork
 from common.messages import Envelope, Event, new_message
-from common.runs import Report, begin_phase, progress_reporter
+from common.runs import Report, begin_phase, end_phase, progress_reporter
 from common.runtime import Runtime
 
 # A phase's work: (connection, envelope, progress) -> the next event's payload.
@@ -42,6 +42,7 @@ def phase_handler(rt: Runtime, phase: str, message: str, work: PhaseWork) -> Han
             await uow.outbox.add(new_message(payload, producer=rt.service, run_id=env.run_id,
                                              correlation_id=env.correlation_id))
             await uow.commit()
+        await end_phase(rt.status, env.run_id, phase)
         await rt.relay_outbox()
 
     return handle

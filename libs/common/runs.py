@@ -53,7 +53,7 @@ async def trigger_run(
         await status.update(
             state="running", run_id=run_id, run_type=None, phase="queued", started_at=now_iso(),
             phase_started_at=now_iso(), message=f"run requested by {requested_by}",
-            progress_done=0, progress_total=0, last_error=None, blocking=False,
+            progress_done=0, progress_total=0, last_error=None, blocking=False, phase_log=[],
         )
         payload = RunRequested(force=force, requested_by=requested_by, lock_token=holder.token)
         await publisher.publish(new_message(payload, producer=requested_by, run_id=run_id))
@@ -85,10 +85,25 @@ async def begin_phase(status: StatusStore, run_id: str, phase: str, message: str
     current = await status.get()
     if current.get("run_id") not in (None, run_id):
         return
+    started = now_iso()
+    log = [*current.get("phase_log", []), {"phase": phase, "started_at": started, "finished_at": None}]
     await status.update(
-        state="running", run_id=run_id, phase=phase, phase_started_at=now_iso(), message=message,
-        progress_done=0, progress_total=0,
+        state="running", run_id=run_id, phase=phase, phase_started_at=started, message=message,
+        progress_done=0, progress_total=0, phase_log=log,
     )
+
+
+async def end_phase(status: StatusStore, run_id: str, phase: str) -> None:
+    """Stamp the end of the current phase in this run's phase log."""
+    current = await status.get()
+    if current.get("run_id") != run_id:
+        return
+    log = [dict(e) for e in current.get("phase_log", [])]
+    for entry in reversed(log):
+        if entry["phase"] == phase and entry["finished_at"] is None:
+            entry["finished_at"] = now_iso()
+            break
+    await status.update(phase_log=log)
 
 
 async def fail_run(

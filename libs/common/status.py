@@ -31,6 +31,7 @@ RUN_DEFAULTS: dict[str, Any] = {
     "last_run_id": None,
     "last_error": None,
     "blocking": False,
+    "phase_log": [],  # this run's phases: {phase, started_at, finished_at}
 }
 
 

@@ -10,7 +10,7 @@ from common.amqp import Handler
 from common.db import Inbox, Outbox
 from common.handlers import already_done
 from common.messages import Envelope, MatchingCompleted, RunCompleted, new_message
-from common.runs import begin_phase, progress_reporter
+from common.runs import begin_phase, end_phase, progress_reporter
 from common.runtime import Runtime
 from precompute.problems import detect_problems, problems_summary
 from precompute.publish import publish_snapshot
@@ -60,6 +60,7 @@ async def on_matching_completed(env: Envelope[MatchingCompleted], rt: Runtime) -
         rt.pool, run_schema=schema, snap=snap, run_id=run_id, fence=fence, problems=problems,
         stats=stats, report=report, in_swap=in_swap, set_blocking=set_blocking,
     )
+    await end_phase(rt.status, run_id, "precompute")
     async with rt.pool.acquire() as conn:
         await drop_run_schema(conn, schema)
     await rt.relay_outbox()

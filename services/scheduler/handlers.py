@@ -16,6 +16,7 @@ from common.messages import (
     RunStarted,
     new_message,
 )
+from common.runs import begin_phase, end_phase
 from common.runtime import Runtime
 from common.status import now_iso
 
@@ -29,7 +30,7 @@ async def on_run_requested(env: Envelope[RunRequested], rt: Runtime) -> None:
     if holder is None or holder.run_id != env.run_id:
         log.warning("run_request_without_lock", holder=holder.run_id if holder else None)
         return
-    await rt.status.update(phase="probe", phase_started_at=now_iso(), message="probing sources")
+    await begin_phase(rt.status, env.run_id or "", "probe", "probing sources")
     probe = ProbeRequested(force=env.payload.force)
     await rt.publisher.publish(new_message(probe, producer=PRODUCER, run_id=env.run_id))
 
@@ -39,6 +40,7 @@ async def on_probe_completed(env: Envelope[ProbeCompleted], rt: Runtime) -> None
     holder = await rt.lock.holder()
     if holder is None or holder.run_id != env.run_id:
         return  # the lock expired or belongs to another run: this probe is stale
+    await end_phase(rt.status, holder.run_id, "probe")
     if not env.payload.changed:
         await rt.status.update(state="idle", phase=None, message="sources unchanged: nothing to do",
                                last_run_id=env.run_id,

@@ -1,0 +1,74 @@
+"""A user's journey: trigger a run, watch it through every phase, read the published data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from stopsync.localstack import LocalStack
+
+ADMIN = {"X-Admin-Token": "e2e-token"}
+
+
+def wait_for_run(stack: LocalStack, run_id: str, timeout: float = 180.0) -> dict[str, Any]:
+    """Poll /api/status until run_id has ended; return the final status."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        status = httpx.get(f"{stack.url}/api/status", timeout=5).json()
+        if status["run_id"] == run_id and status["state"] != "running":
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} did not end in {timeout} s\n{stack.log_tail()}")
+
+
+def test_a_run_goes_through_every_phase_and_publishes(stack: LocalStack) -> None:
+    before = httpx.get(f"{stack.url}/api/status", timeout=5).json()
+    assert before["state"] == "idle" and before["last_success_at"] is None
+    assert httpx.get(f"{stack.url}/api/stats", timeout=5).status_code == 503  # nothing published yet
+
+    started = time.monotonic()
+    answer = httpx.post(f"{stack.url}/api/runs", json={"force": False}, headers=ADMIN, timeout=10)
+    assert answer.status_code == 202, answer.text
+    run_id = answer.json()["run_id"]
+    second = httpx.post(f"{stack.url}/api/runs", json={"force": True}, headers=ADMIN, timeout=10)
+    assert second.status_code == 409
+    assert second.json() == {"detail": "a run is already in progress", "run_id": run_id}
+
+    final = wait_for_run(stack, run_id)
+    print(f"sample run wall time: {time.monotonic() - started:.2f} s")
+    assert final["state"] == "idle", final.get("last_error")
+    assert final["last_success_at"] is not None and final["last_run_id"] == run_id
+    phases = [entry["phase"] for entry in final["phase_log"]]
+    assert phases == ["probe", "preprocess", "match", "precompute"]
+    assert all(entry["finished_at"] for entry in final["phase_log"])
+    assert all(final["services"][name]["alive"] for name in
+               ("scheduler", "preprocess", "matcher", "precompute", "api"))
+
+    stats = httpx.get(f"{stack.url}/api/stats", timeout=5).json()
+    assert stats["totals"]["atlas_stops"] > 0 and stats["totals"]["matches"] > 0
+
+
+def test_unauthorised_trigger_is_refused(stack: LocalStack) -> None:
+    answer = httpx.post(f"{stack.url}/api/runs", json={}, headers={"X-Admin-Token": "wrong"}, timeout=5)
+    assert answer.status_code == 401
+
+
+def test_cli_run_wait_exits_zero_and_unchanged_sources_skip(stack: LocalStack) -> None:
+    env = stack.full_env()
+    cli = [sys.executable, "-m", "stopsync.cli", "run", "--wait", "--timeout", "180"]
+    first = subprocess.run([*cli, "--force"], env=env, capture_output=True, text=True, timeout=200)
+    assert first.returncode == 0, first.stderr + stack.log_tail()
+    assert "finished" in first.stdout
+    published = httpx.get(f"{stack.url}/api/status", timeout=5).json()["last_success_at"]
+    # The sources did not change: an unforced run probes, finds nothing new, and publishes nothing.
+    again = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=200)
+    assert again.returncode == 0, again.stderr
+    status = httpx.get(f"{stack.url}/api/status", timeout=5).json()
+    assert status["message"] == "sources unchanged: nothing to do"
+    assert status["last_success_at"] == published
+    assert status["state"] == "idle"
