@@ -12,6 +12,7 @@ import polars as pl
 from preprocess.boundary import Boundary, load_boundary
 from preprocess.errors import SourceError
 from preprocess.textfile import check_text, read_text_bytes
+from preprocess.validate import parse_lon_lat
 
 REQUIRED_COLUMNS = (
     "sloid", "number", "uicCountryCode", "designation", "designationOfficial", "validFrom",
@@ -68,17 +69,12 @@ def _load_raw(path: Path) -> pl.DataFrame:
 def _typed(raw: pl.DataFrame, file: str) -> pl.DataFrame:
     """Cast coordinates and codes, raising on the first bad value with its row."""
     _require_sloid(raw, file)
-    frame = raw.with_columns(
-        pl.col("wgs84East").str.strip_chars().cast(pl.Float64, strict=False).alias("lon"),
-        pl.col("wgs84North").str.strip_chars().cast(pl.Float64, strict=False).alias("lat"),
+    return parse_lon_lat(raw, "atlas", file, "wgs84East", "wgs84North").with_columns(
         pl.col("uicCountryCode").str.strip_chars().cast(pl.Int64, strict=False).alias("country"),
         pl.col("number").str.strip_chars().cast(pl.Int64, strict=False).alias("uic"),
         _parse_date("validTo").alias("valid_to"),
         _parse_date("validFrom").alias("valid_from"),
     )
-    for text, number, low, high in (("wgs84East", "lon", -180, 180), ("wgs84North", "lat", -90, 90)):
-        _check_coordinate(frame, file, text, number, low, high)
-    return frame
 
 
 def _parse_date(column: str) -> pl.Expr:
@@ -94,20 +90,6 @@ def _require_sloid(raw: pl.DataFrame, file: str) -> None:
     empty = raw.filter(pl.col("sloid").is_null() | (pl.col("sloid").str.strip_chars() == ""))
     if empty.height:
         raise SourceError("atlas", file, "empty sloid", int(empty["row"][0]))
-
-
-def _check_coordinate(
-    frame: pl.DataFrame, file: str, text: str, number: str, low: float, high: float
-) -> None:
-    """A present but non-numeric or out-of-range coordinate fails the run."""
-    non_numeric = frame.filter(pl.col(text).is_not_null() & pl.col(number).is_null())
-    if non_numeric.height:
-        row = non_numeric.row(0, named=True)
-        raise SourceError("atlas", file, f"non-numeric {text} {row[text]!r}", int(row["row"]))
-    out = frame.filter(pl.col(number).is_not_nan() & ~pl.col(number).is_between(low, high))
-    if out.height:
-        row = out.row(0, named=True)
-        raise SourceError("atlas", file, f"out-of-range {text} {row[text]!r}", int(row["row"]))
 
 
 def _apply_filters(

@@ -37,7 +37,7 @@ def _zip_member(path: Path, source: str, suffix: str) -> bytes:
         raise SourceError(source, str(path), f"truncated or corrupt zip: {exc}") from exc
 
 
-def check_text(data: bytes, source: str, file: str) -> None:
+def check_text(data: bytes, source: str, file: str, sep: str = ";") -> None:
     """Raise on an empty file, non-UTF-8 bytes (naming the line) or a cut-off last line."""
     body = data[len(BOM) :] if data.startswith(BOM) else data
     if not body.strip():
@@ -47,10 +47,10 @@ def check_text(data: bytes, source: str, file: str) -> None:
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         raise SourceError(source, file, f"not UTF-8 (byte {exc.start})", line) from exc
-    _check_last_line(body, source, file)
+    _check_last_line(body, source, file, sep)
 
 
-def _check_last_line(body: bytes, source: str, file: str, sep: str = ";") -> None:
+def _check_last_line(body: bytes, source: str, file: str, sep: str) -> None:
     """A file cut mid-row leaves a last line with fewer fields than the header."""
     lines = body.rstrip(b"\r\n").split(b"\n")
     if len(lines) < 2:
