@@ -65,15 +65,28 @@ def assign(edges: pl.DataFrame, cost: str = "dist") -> pl.DataFrame:
 
 
 def _solve(edges: pl.DataFrame, cost: str) -> pl.DataFrame:
-    """One component: non-edges cost 0 and edges cost d - big, so cardinality comes first."""
+    """One component: the optimal matching, minus edges some equally good matching avoids."""
     ra = edges["_a"].rank("dense").cast(pl.Int64).to_numpy() - 1
     rb = edges["_b"].rank("dense").cast(pl.Int64).to_numpy() - 1
     d = edges[cost].to_numpy().astype(float)
+    # Non-edges cost 0 and edges d - big, so cardinality comes first, then total distance.
     big = 1.0 + float(d.max()) * (len(d) + 1)
     matrix = np.zeros((ra.max() + 1, rb.max() + 1))
-    is_edge = np.zeros_like(matrix, dtype=bool)
-    matrix[ra, rb], is_edge[ra, rb] = d - big, True
-    rows, cols = linear_sum_assignment(matrix)
-    chosen = {(r, c) for r, c in zip(rows, cols, strict=True) if is_edge[r, c]}
-    mask = np.fromiter(((r, c) in chosen for r, c in zip(ra, rb, strict=True)), bool, len(ra))
+    matrix[ra, rb] = d - big
+    best, chosen = _optimum(matrix)
+    # A tie is left unmatched: an edge is kept only if forbidding it makes things worse.
+    firm = set()
+    for r, c in chosen:
+        trial = matrix.copy()
+        trial[r, c] = 0.0
+        if _optimum(trial)[0] > best + 1e-6:
+            firm.add((r, c))
+    mask = np.fromiter(((r, c) in firm for r, c in zip(ra, rb, strict=True)), bool, len(ra))
     return edges.filter(pl.Series(mask))
+
+
+def _optimum(matrix: np.ndarray) -> tuple[float, list[tuple[int, int]]]:
+    """Total cost and the chosen real edges (negative cells) of an optimal assignment."""
+    rows, cols = linear_sum_assignment(matrix)
+    chosen = [(r, c) for r, c in zip(rows, cols, strict=True) if matrix[r, c] < 0]
+    return float(matrix[rows, cols].sum()), chosen

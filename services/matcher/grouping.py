@@ -96,17 +96,30 @@ def pair_on_key(el: pl.DataFrame, key: pl.Expr, agree: pl.DataFrame | None,
     if edges.is_empty():
         return pl.DataFrame(schema={"p": pl.String, "s": pl.String})
     bp, bs = _best_two(edges, "p", "s"), _best_two(edges, "s", "p")
-    pairs = bp.join(bs, left_on=["p", "best_s"], right_on=["best_p", "s"], suffix="_s")
-    limit = pl.lit(profile.pair_max_m)
-    if agree is not None:
-        uic_of = edges.select("p", "uic").unique("p")
-        pairs = pairs.join(uic_of, on="p", how="left").with_columns(
-            agree=pl.col("uic").is_in(agree["uic"].implode()))
-        limit = pl.when(pl.col("agree")).then(profile.pair_agreeing_max_m).otherwise(limit)
-    # Strict: both sides beat their runner-up by 1.5x; fallback: one side does by 2x.
-    ratio_ok = (pl.min_horizontal("ratio", "ratio_s") >= profile.pair_ratio_strict) | (
-        pl.max_horizontal("ratio", "ratio_s") >= profile.pair_ratio_fallback)
-    return pairs.filter((pl.col("d1") <= limit) & ratio_ok).select("p", s="best_s")
+    limit = _limit(edges, agree, profile)
+    bp = bp.join(limit, on="p")
+    mutual = bp.join(bs, left_on=["p", "best_s"], right_on=["best_p", "s"], suffix="_s")
+    # Strict: mutual nearest, and both beat their runner-up by 1.5x.
+    strict = mutual.filter((pl.col("d1") <= pl.col("limit"))
+                           & (pl.min_horizontal("ratio", "ratio_s") >= profile.pair_ratio_strict))
+    strict = strict.select("p", s="best_s")
+    # Fallback: the platform's nearest stop_position beats the runner-up by 2x, even when that
+    # stop_position has another platform nearer, provided no other platform claims it too.
+    taken = pl.concat([strict["p"], strict["s"]]).implode()
+    fallback = bp.filter((pl.col("d1") <= pl.col("limit"))
+                         & (pl.col("ratio") >= profile.pair_ratio_fallback)
+                         & ~pl.col("p").is_in(taken) & ~pl.col("best_s").is_in(taken))
+    fallback = fallback.filter(pl.len().over("best_s") == 1).select("p", s="best_s")
+    return pl.concat([strict, fallback])
+
+
+def _limit(edges: pl.DataFrame, agree: pl.DataFrame | None, profile: Profile) -> pl.DataFrame:
+    """Per platform: the pairing distance limit (15 m where its UIC's counts agree, else 12 m)."""
+    per_p = edges.select("p", "uic").unique("p")
+    if agree is None:
+        return per_p.select("p", limit=pl.lit(profile.pair_max_m))
+    return per_p.select("p", limit=pl.when(pl.col("uic").is_in(agree["uic"].implode()))
+                        .then(profile.pair_agreeing_max_m).otherwise(profile.pair_max_m))
 
 
 def find_pairs(el: pl.DataFrame, atlas: pl.DataFrame, profile: Profile) -> pl.DataFrame:
@@ -155,4 +168,4 @@ def _numbered(members: pl.DataFrame) -> pl.DataFrame:
                                                   return_dtype=pl.Int64),
         target_id=pl.col("rep").replace_strict(rep_keys, np.arange(len(rep_keys)),
                                                return_dtype=pl.Int64),
-    )
+    ).cast({"unit_id": pl.Int64, "target_id": pl.Int64})  # an empty input keeps its str dtype

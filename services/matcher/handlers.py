@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-
 from common.amqp import Handler
 from common.handlers import phase_handler
 from common.messages import Envelope, Event, MatchingCompleted, PreprocessCompleted
 from common.runs import Report
 from common.runtime import Runtime
 from common.settings import WorkerSettings
+
 from matcher.pipeline import match_run
 
 
@@ -24,7 +24,8 @@ def build_handlers(rt: Runtime) -> dict[str, Handler]:
         payload: PreprocessCompleted = env.payload
         summary = await match_run(conn, payload.schema_name, profile, report)
         return MatchingCompleted(
-            schema_name=payload.schema_name, fence=payload.fence,
+            schema_name=payload.schema_name,
+            fence=payload.fence,
             summary={"matching": summary, "preprocess": payload.summary},
         )
 
