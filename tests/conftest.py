@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
-from redis.asyncio import Redis
-
 from common.amqp import Topology, connect, declare_topology, delete_topology
 from common.db import asyncpg_dsn, create_pool
 from common.runtime import Runtime
 from common.settings import CommonSettings
+from redis.asyncio import Redis
+
 from tests.services import ServiceUrls, resolve_services, unique, with_database
 
 
@@ -105,16 +105,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def settings(services: ServiceUrls, migrated_db: str, namespace: str, tmp_path: object) -> CommonSettings:
+def settings(
+    services: ServiceUrls, migrated_db: str, namespace: str, tmp_path: object
+) -> CommonSettings:
     """Settings pointing every service at the test's database, broker prefix and Redis keys."""
     from common.settings import WorkerSettings
 
-    return WorkerSettings(database_url=migrated_db, amqp_url=services.amqp, redis_url=services.redis,
-                          namespace=namespace, state_dir=tmp_path, retry_backoff_seconds=0.01)
+    return WorkerSettings(
+        database_url=migrated_db,
+        amqp_url=services.amqp,
+        redis_url=services.redis,
+        namespace=namespace,
+        state_dir=tmp_path,
+        retry_backoff_seconds=0.01,
+    )
 
 
 @pytest.fixture
-async def runtime(settings: CommonSettings, topology: Topology, redis: Redis) -> AsyncIterator[Runtime]:
+async def runtime(
+    settings: CommonSettings, topology: Topology, redis: Redis
+) -> AsyncIterator[Runtime]:
     """A service runtime (pool, bus, lock, status) on the test's isolated names."""
     from common.runtime import open_runtime
 

@@ -23,7 +23,9 @@ class ServiceUrls:
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2
+        ):
             return True
     except OSError:
         return False
@@ -58,12 +60,21 @@ def resolve_services(stack: list[object]) -> ServiceUrls:
     if os.environ.get("STOPSYNC_TEST_CONTAINERS", "auto") != "off" and _docker_available():
         return _from_containers(stack)
     urls = ServiceUrls(
-        postgres=os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        postgres=os.environ.get(
+            "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
         amqp=os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"),
         redis=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
     )
-    missing = [name for name, url, port in (("PostgreSQL", urls.postgres, 5432),
-               ("RabbitMQ", urls.amqp, 5672), ("Redis", urls.redis, 6379)) if not _reachable(url, port)]
+    missing = [
+        name
+        for name, url, port in (
+            ("PostgreSQL", urls.postgres, 5432),
+            ("RabbitMQ", urls.amqp, 5672),
+            ("Redis", urls.redis, 6379),
+        )
+        if not _reachable(url, port)
+    ]
     if missing:
         message = f"backing services unreachable: {', '.join(missing)} (run `make setup`)"
         if os.environ.get("CI") == "true":

@@ -60,7 +60,9 @@ class Topology:
 async def declare_topology(channel: AbstractChannel, topo: Topology, quorum: bool = True) -> None:
     """Declare exchanges, queues, bindings and dead-lettering; idempotent."""
     events = await channel.declare_exchange(topo.events, aio_pika.ExchangeType.TOPIC, durable=True)
-    dlx = await channel.declare_exchange(topo.dead_letters, aio_pika.ExchangeType.DIRECT, durable=True)
+    dlx = await channel.declare_exchange(
+        topo.dead_letters, aio_pika.ExchangeType.DIRECT, durable=True
+    )
     for consumer, keys in SUBSCRIPTIONS.items():
         args: dict[str, Any] = {
             "x-dead-letter-exchange": topo.dead_letters,
@@ -109,7 +111,9 @@ class Publisher:
             self._exchange = await self._channel.get_exchange(self._topo.events, ensure=True)
         return self._exchange
 
-    async def publish_raw(self, routing_key: str, body: bytes, message_id: str | None = None) -> None:
+    async def publish_raw(
+        self, routing_key: str, body: bytes, message_id: str | None = None
+    ) -> None:
         """Publish bytes; raises when the broker nacks or cannot route the message."""
         async with self._lock:
             exchange = await self._ensure()

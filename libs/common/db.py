@@ -24,8 +24,12 @@ def asyncpg_dsn(url: str) -> str:
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=lambda v: orjson.dumps(v).decode(),
-                              decoder=orjson.loads, schema="pg_catalog")
+    await conn.set_type_codec(
+        "jsonb",
+        encoder=lambda v: orjson.dumps(v).decode(),
+        decoder=orjson.loads,
+        schema="pg_catalog",
+    )
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 5) -> asyncpg.Pool:
@@ -52,7 +56,9 @@ async def wait_until_migrated(pool: asyncpg.Pool, head: str, *, timeout: float =
         if rev == head:
             return
         if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"database is at {rev!r}, not at head {head!r}: run `stopsync migrate`")
+            raise TimeoutError(
+                f"database is at {rev!r}, not at head {head!r}: run `stopsync migrate`"
+            )
         log.warning("waiting_for_migrations", current=rev, head=head)
         await asyncio.sleep(1.0)
 
@@ -116,7 +122,10 @@ class UnitOfWork:
         self._committed = True
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         try:
             if not self._committed:

@@ -21,9 +21,13 @@ async def already_done(rt: Runtime, consumer: str, message_id: str) -> bool:
     """True when this consumer already committed this message (a redelivery)."""
     assert rt.pool is not None
     async with rt.pool.acquire() as conn:
-        return bool(await conn.fetchval(
-            "SELECT 1 FROM ops.inbox WHERE consumer = $1 AND message_id = $2", consumer, message_id
-        ))
+        return bool(
+            await conn.fetchval(
+                "SELECT 1 FROM ops.inbox WHERE consumer = $1 AND message_id = $2",
+                consumer,
+                message_id,
+            )
+        )
 
 
 def phase_handler(rt: Runtime, phase: str, message: str, work: PhaseWork) -> Handler:
@@ -39,8 +43,14 @@ def phase_handler(rt: Runtime, phase: str, message: str, work: PhaseWork) -> Han
             if not await uow.inbox.claim(env.message_id):
                 return  # a concurrent redelivery won the race
             payload = await work(uow.conn, env, report)
-            await uow.outbox.add(new_message(payload, producer=rt.service, run_id=env.run_id,
-                                             correlation_id=env.correlation_id))
+            await uow.outbox.add(
+                new_message(
+                    payload,
+                    producer=rt.service,
+                    run_id=env.run_id,
+                    correlation_id=env.correlation_id,
+                )
+            )
             await uow.commit()
         await end_phase(rt.status, env.run_id, phase)
         await rt.relay_outbox()

@@ -184,13 +184,19 @@ def decode(body: bytes) -> Envelope[Any]:
     except orjson.JSONDecodeError as exc:
         raise MessageError(f"not JSON: {exc}") from exc
     if not isinstance(raw, dict) or raw.get("type") not in EVENT_TYPES:
-        raise MessageError(f"unknown message type: {raw.get('type') if isinstance(raw, dict) else raw!r}")
+        raise MessageError(
+            f"unknown message type: {raw.get('type') if isinstance(raw, dict) else raw!r}"
+        )
     cls = EVENT_TYPES[raw["type"]]
     try:
         version = int(raw.get("version", 1))
         if version > cls.VERSION:
-            raise MessageError(f"{raw['type']} v{version} is newer than this reader (v{cls.VERSION})")
-        raw["payload"] = cls.model_validate(upcast(raw["type"], version, dict(raw.get("payload") or {})))
+            raise MessageError(
+                f"{raw['type']} v{version} is newer than this reader (v{cls.VERSION})"
+            )
+        raw["payload"] = cls.model_validate(
+            upcast(raw["type"], version, dict(raw.get("payload") or {}))
+        )
         raw["version"] = cls.VERSION
         return Envelope[cls].model_validate(raw)  # type: ignore[valid-type]
     except (ValidationError, TypeError, ValueError) as exc:

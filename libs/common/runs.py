@@ -51,9 +51,18 @@ async def trigger_run(
         raise RunInProgress(active.run_id if active else None)
     try:
         await status.update(
-            state="running", run_id=run_id, run_type=None, phase="queued", started_at=now_iso(),
-            phase_started_at=now_iso(), message=f"run requested by {requested_by}",
-            progress_done=0, progress_total=0, last_error=None, blocking=False, phase_log=[],
+            state="running",
+            run_id=run_id,
+            run_type=None,
+            phase="queued",
+            started_at=now_iso(),
+            phase_started_at=now_iso(),
+            message=f"run requested by {requested_by}",
+            progress_done=0,
+            progress_total=0,
+            last_error=None,
+            blocking=False,
+            phase_log=[],
         )
         payload = RunRequested(force=force, requested_by=requested_by, lock_token=holder.token)
         await publisher.publish(new_message(payload, producer=requested_by, run_id=run_id))
@@ -63,7 +72,9 @@ async def trigger_run(
     return Trigger(run_id=run_id)
 
 
-def progress_reporter(status: StatusStore, run_id: str, phase: str, min_interval: float = 0.25) -> Report:
+def progress_reporter(
+    status: StatusStore, run_id: str, phase: str, min_interval: float = 0.25
+) -> Report:
     """A progress callback for one phase that writes at most every min_interval seconds."""
     last = [0.0]
 
@@ -86,10 +97,19 @@ async def begin_phase(status: StatusStore, run_id: str, phase: str, message: str
     if current.get("run_id") not in (None, run_id):
         return
     started = now_iso()
-    log = [*current.get("phase_log", []), {"phase": phase, "started_at": started, "finished_at": None}]
+    log = [
+        *current.get("phase_log", []),
+        {"phase": phase, "started_at": started, "finished_at": None},
+    ]
     await status.update(
-        state="running", run_id=run_id, phase=phase, phase_started_at=started, message=message,
-        progress_done=0, progress_total=0, phase_log=log,
+        state="running",
+        run_id=run_id,
+        phase=phase,
+        phase_started_at=started,
+        message=message,
+        progress_done=0,
+        progress_total=0,
+        phase_log=log,
     )
 
 
@@ -107,15 +127,24 @@ async def end_phase(status: StatusStore, run_id: str, phase: str) -> None:
 
 
 async def fail_run(
-    status: StatusStore, publisher: Publisher | None, *, run_id: str | None, phase: str,
-    error: str, producer: str,
+    status: StatusStore,
+    publisher: Publisher | None,
+    *,
+    run_id: str | None,
+    phase: str,
+    error: str,
+    producer: str,
 ) -> None:
     """Record a failed run and tell the scheduler, which releases the lock."""
     current = await status.get()
     if run_id is not None and current.get("run_id") == run_id:
-        await status.update(state="failed", phase=phase, message=f"failed in {phase}",
-                            last_error={"run_id": run_id, "phase": phase, "error": error,
-                                        "at": now_iso()}, blocking=False)
+        await status.update(
+            state="failed",
+            phase=phase,
+            message=f"failed in {phase}",
+            last_error={"run_id": run_id, "phase": phase, "error": error, "at": now_iso()},
+            blocking=False,
+        )
     if publisher is not None and run_id is not None:
         await publisher.publish(
             new_message(RunFailed(phase=phase, error=error), producer=producer, run_id=run_id)

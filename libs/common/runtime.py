@@ -62,10 +62,18 @@ class Runtime:
             sent = len(rows)
         return sent
 
-    async def on_failure(self, run_id: str | None, envelope: Envelope[Any] | None, error: str) -> None:
+    async def on_failure(
+        self, run_id: str | None, envelope: Envelope[Any] | None, error: str
+    ) -> None:
         """A message was dead-lettered: the run it belongs to has failed."""
-        await fail_run(self.status, self.publisher, run_id=run_id, phase=self.service,
-                       error=error, producer=self.service)
+        await fail_run(
+            self.status,
+            self.publisher,
+            run_id=run_id,
+            phase=self.service,
+            error=error,
+            producer=self.service,
+        )
 
     async def close(self) -> None:
         """Close every connection."""
@@ -78,7 +86,11 @@ class Runtime:
 
 
 async def open_runtime(
-    service: str, settings: CommonSettings, *, database: bool = True, migration_head: str | None = None
+    service: str,
+    settings: CommonSettings,
+    *,
+    database: bool = True,
+    migration_head: str | None = None,
 ) -> Runtime:
     """Connect to Redis, RabbitMQ and (optionally) PostgreSQL, and declare the topology."""
     redis = Redis.from_url(str(settings.redis_url))
@@ -93,9 +105,15 @@ async def open_runtime(
         if migration_head is not None:
             await wait_until_migrated(pool, migration_head)
     return Runtime(
-        service=service, settings=settings, redis=redis, status=make_status_store(settings, redis),
-        lock=RunLock(redis, settings.namespace, settings.lock_ttl_seconds), topo=topo,
-        connection=connection, publisher=Publisher(connection, topo), pool=pool,
+        service=service,
+        settings=settings,
+        redis=redis,
+        status=make_status_store(settings, redis),
+        lock=RunLock(redis, settings.namespace, settings.lock_ttl_seconds),
+        topo=topo,
+        connection=connection,
+        publisher=Publisher(connection, topo),
+        pool=pool,
     )
 
 
@@ -103,7 +121,9 @@ async def heartbeat_loop(rt: Runtime, extra: Callable[[], Mapping[str, Any]] | N
     """Tell the status store every few seconds that this instance lives."""
     while True:
         try:
-            await rt.status.heartbeat(rt.service, rt.instance, {"pid": os.getpid(), **(extra() if extra else {})})
+            await rt.status.heartbeat(
+                rt.service, rt.instance, {"pid": os.getpid(), **(extra() if extra else {})}
+            )
         except Exception as exc:  # noqa: BLE001 - a missed beat must not kill the service
             log.warning("heartbeat_failed", error=repr(exc))
         await asyncio.sleep(rt.settings.heartbeat_seconds)
@@ -130,12 +150,19 @@ async def serve_consumer(
     structlog.contextvars.bind_contextvars(service=service)
     from migrator.migrate import head
 
-    rt = await open_runtime(service, settings, database=database, migration_head=head() if database else None)
+    rt = await open_runtime(
+        service, settings, database=database, migration_head=head() if database else None
+    )
     if rt.pool is not None:
         await rt.relay_outbox()  # anything a crash left committed but unpublished
     consumer = Consumer(
-        rt.connection, rt.topo, service, build_handlers(rt), rt.on_failure,
-        prefetch=settings.prefetch, max_attempts=settings.max_attempts,
+        rt.connection,
+        rt.topo,
+        service,
+        build_handlers(rt),
+        rt.on_failure,
+        prefetch=settings.prefetch,
+        max_attempts=settings.max_attempts,
         backoff=settings.retry_backoff_seconds,
     )
     tasks = [asyncio.create_task(heartbeat_loop(rt))]

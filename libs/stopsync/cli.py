@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="print the pipeline status")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=_status)
-    sub.add_parser("rollback", help="swap the previous snapshot back in").set_defaults(func=_rollback)
+    sub.add_parser("rollback", help="swap the previous snapshot back in").set_defaults(
+        func=_rollback
+    )
     _add_optional(sub, "generate", "samplegen.cli", "write synthetic sample data", _generate)
     _add_optional(sub, "match", "matcher.offline", "match files offline, no services", _match)
     return parser

@@ -7,15 +7,14 @@ import sys
 import time
 from typing import Any
 
-from redis.asyncio import Redis
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
 from common.amqp import Publisher, Topology, connect, declare_topology
 from common.db import create_pool
 from common.lock import RunLock
 from common.runs import RunInProgress, trigger_run
 from common.runtime import make_status_store
 from common.settings import CommonSettings
+from redis.asyncio import Redis
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 
 async def read_status() -> dict[str, Any]:
@@ -63,8 +62,12 @@ async def trigger_and_follow(*, force: bool, wait: bool, timeout: float) -> int:
 
 async def _follow(store: Any, run_id: str, timeout: float) -> int:
     deadline = time.monotonic() + timeout
-    columns = (TextColumn("{task.fields[phase]:>10}"), BarColumn(), TextColumn("{task.description}"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.fields[phase]:>10}"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, transient=False, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("queued", total=None, phase="")
         while time.monotonic() < deadline:
@@ -74,8 +77,13 @@ async def _follow(store: Any, run_id: str, timeout: float) -> int:
                 _print_end(status, run_id, code)
                 return code
             total = status.get("progress_total") or None
-            bar.update(task, description=status.get("message", ""), total=total,
-                       completed=status.get("progress_done") or 0, phase=status.get("phase") or "")
+            bar.update(
+                task,
+                description=status.get("message", ""),
+                total=total,
+                completed=status.get("progress_done") or 0,
+                phase=status.get("phase") or "",
+            )
             await asyncio.sleep(0.2)
     print(f"run {run_id} did not finish within {timeout:.0f} s", file=sys.stderr)
     return 3

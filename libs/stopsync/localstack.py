@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -10,7 +11,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
+from common.amqp import Topology, connect, delete_topology
+from common.db import asyncpg_dsn
 
 WORKERS = ("scheduler", "preprocess", "matcher", "precompute", "api")
 
@@ -42,8 +46,12 @@ class LocalStack:
 
     def migrate(self) -> None:
         """Run the migrator to completion; raise with its log on failure."""
-        out = subprocess.run([sys.executable, "-m", "migrator"], env=self.full_env(),
-                             capture_output=True, timeout=180)
+        out = subprocess.run(
+            [sys.executable, "-m", "migrator"],
+            env=self.full_env(),
+            capture_output=True,
+            timeout=180,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"migrator failed: {out.stderr.decode()[-2000:]}")
 
@@ -52,8 +60,12 @@ class LocalStack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for name in services:
             log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-            self.procs[name] = subprocess.Popen([sys.executable, "-m", name], env=self.full_env(),
-                                                stdout=log, stderr=subprocess.STDOUT)
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, "-m", name],
+                env=self.full_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
@@ -88,9 +100,26 @@ class LocalStack:
                 proc.kill()
         self.procs.clear()
 
+    def destroy(self, admin_database_url: str) -> None:
+        """Drop this stack's database, exchanges and queues (after stop)."""
+        asyncio.run(_destroy(self.env, admin_database_url))
+
     def log_tail(self, chars: int = 4000) -> str:
         """The end of every service's log, for failure messages."""
         parts = []
         for path in sorted(self.log_dir.glob("*.log")):
             parts.append(f"== {path.name}\n{path.read_text()[-chars:]}")
         return "\n".join(parts)
+
+
+async def _destroy(env: dict[str, str], admin_database_url: str) -> None:
+    connection = await connect(env["AMQP_URL"])
+    channel = await connection.channel()
+    await delete_topology(channel, Topology(env["NAMESPACE"]))
+    await connection.close()
+    database = asyncpg_dsn(env["DATABASE_URL"]).rsplit("/", 1)[-1]
+    conn = await asyncpg.connect(asyncpg_dsn(admin_database_url))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await conn.close()

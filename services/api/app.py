@@ -8,6 +8,11 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from common.amqp import Publisher, Topology, connect, declare_topology
+from common.db import create_pool, current_revision
+from common.lock import RunLock
+from common.runtime import heartbeat_loop, make_status_store
+from common.settings import ApiSettings
 from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -15,11 +20,6 @@ from redis.asyncio import Redis
 
 from api import data, runs, status_view
 from api.state import AppState, app_state
-from common.amqp import Publisher, Topology, connect, declare_topology
-from common.db import create_pool, current_revision
-from common.lock import RunLock
-from common.runtime import heartbeat_loop, make_status_store
-from common.settings import ApiSettings
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -33,9 +33,14 @@ async def open_state(settings: ApiSettings) -> AppState:
     await declare_topology(channel, topo)
     await channel.close()
     return AppState(
-        settings=settings, pool=await create_pool(settings.database_url, max_size=10), redis=redis,
-        status=make_status_store(settings, redis), lock=RunLock(redis, settings.namespace, settings.lock_ttl_seconds),
-        topo=topo, connection=connection, publisher=Publisher(connection, topo),
+        settings=settings,
+        pool=await create_pool(settings.database_url, max_size=10),
+        redis=redis,
+        status=make_status_store(settings, redis),
+        lock=RunLock(redis, settings.namespace, settings.lock_ttl_seconds),
+        topo=topo,
+        connection=connection,
+        publisher=Publisher(connection, topo),
     )
 
 
@@ -63,8 +68,12 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                 await beat
             await close_state(state)
 
-    app = FastAPI(title="stopsync", version="0.1.0", lifespan=lifespan,
-                  description="Keeps OpenStreetMap public-transport stops in step with official registries.")
+    app = FastAPI(
+        title="stopsync",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Keeps OpenStreetMap public-transport stops in step with official registries.",
+    )
     app.include_router(status_view.router)
     app.include_router(runs.router)
     app.include_router(data.router)
@@ -78,8 +87,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 async def _beat(state: AppState) -> None:
     from common.runtime import Runtime
 
-    rt = Runtime(service="api", settings=state.settings, redis=state.redis, status=state.status,
-                 lock=state.lock, topo=state.topo, connection=state.connection, publisher=state.publisher)
+    rt = Runtime(
+        service="api",
+        settings=state.settings,
+        redis=state.redis,
+        status=state.status,
+        lock=state.lock,
+        topo=state.topo,
+        connection=state.connection,
+        publisher=state.publisher,
+    )
     await heartbeat_loop(rt)
 
 
@@ -105,7 +122,9 @@ async def readyz(state: AppState = Depends(app_state)) -> Any:
         checks["redis"] = repr(exc)
     checks["amqp"] = "ok" if not state.connection.is_closed else "closed"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse(status_code=200 if ready else 503, content={"ready": ready, "checks": checks})
+    return JSONResponse(
+        status_code=200 if ready else 503, content={"ready": ready, "checks": checks}
+    )
 
 
 async def index() -> FileResponse:

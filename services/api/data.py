@@ -46,7 +46,11 @@ async def stops(state: State, bbox: str, limit: Limit = 2000) -> dict[str, Any]:
                                    ORDER BY m.distance_m LIMIT 1) m ON true
                 WHERE a.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
                 ORDER BY a.sloid LIMIT $5""",
-            w, s, e, n, limit,
+            w,
+            s,
+            e,
+            n,
+            limit,
         )
     return _features(rows)
 
@@ -62,7 +66,11 @@ async def osm(state: State, bbox: str, limit: Limit = 2000) -> dict[str, Any]:
                 FROM {r.s}.osm_elements o
                 WHERE o.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
                 ORDER BY o.osm_id LIMIT $5""",
-            w, s, e, n, limit,
+            w,
+            s,
+            e,
+            n,
+            limit,
         )
     return _features(rows)
 
@@ -76,43 +84,70 @@ async def stop(state: State, sloid: str) -> dict[str, Any]:
             raise HTTPException(404, f"no official stop {sloid}")
         matches = await r.conn.fetch(
             f"SELECT m.*, o.name, o.kind, o.lon AS osm_lon, o.lat AS osm_lat FROM {r.s}.matches m "
-            f"JOIN {r.s}.osm_elements o USING (osm_id) WHERE m.sloid = $1 ORDER BY m.distance_m", sloid)
+            f"JOIN {r.s}.osm_elements o USING (osm_id) WHERE m.sloid = $1 ORDER BY m.distance_m",
+            sloid,
+        )
         problems = await r.conn.fetch(f"SELECT * FROM {r.s}.problems WHERE sloid = $1", sloid)
     stop_doc = {k: v for k, v in dict(row).items() if k != "geom"}
-    return {"stop": stop_doc, "matches": [dict(m) for m in matches], "problems": [dict(p) for p in problems]}
+    return {
+        "stop": stop_doc,
+        "matches": [dict(m) for m in matches],
+        "problems": [dict(p) for p in problems],
+    }
 
 
 @router.get("/api/matches")
-async def matches(state: State, match_type: str | None = None, limit: Limit = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+async def matches(
+    state: State,
+    match_type: str | None = None,
+    limit: Limit = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
     """Matched pairs, optionally of one match type."""
     async with live_reader(state) as r:
         rows = await r.conn.fetch(
             f"SELECT sloid, osm_id, match_type, distance_m, confidence FROM {r.s}.matches "
             "WHERE $1::text IS NULL OR match_type = $1 ORDER BY sloid, osm_id LIMIT $2 OFFSET $3",
-            match_type, limit, offset)
+            match_type,
+            limit,
+            offset,
+        )
         total = await r.conn.fetchval(
-            f"SELECT count(*) FROM {r.s}.matches WHERE $1::text IS NULL OR match_type = $1", match_type)
+            f"SELECT count(*) FROM {r.s}.matches WHERE $1::text IS NULL OR match_type = $1",
+            match_type,
+        )
     return {"total": total, "items": [dict(x) for x in rows]}
 
 
 @router.get("/api/problems")
-async def problems(state: State, problem_type: str | None = None,
-                   priority: Annotated[int | None, Query(ge=1, le=3)] = None, limit: Limit = 100,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+async def problems(
+    state: State,
+    problem_type: str | None = None,
+    priority: Annotated[int | None, Query(ge=1, le=3)] = None,
+    limit: Limit = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
     """Detected problems, most severe first."""
     where = "($1::text IS NULL OR problem_type = $1) AND ($2::int IS NULL OR priority = $2)"
     async with live_reader(state) as r:
         rows = await r.conn.fetch(
             f"SELECT * FROM {r.s}.problems WHERE {where} ORDER BY priority, problem_type, problem_id "
-            "LIMIT $3 OFFSET $4", problem_type, priority, limit, offset)
-        total = await r.conn.fetchval(f"SELECT count(*) FROM {r.s}.problems WHERE {where}",
-                                      problem_type, priority)
+            "LIMIT $3 OFFSET $4",
+            problem_type,
+            priority,
+            limit,
+            offset,
+        )
+        total = await r.conn.fetchval(
+            f"SELECT count(*) FROM {r.s}.problems WHERE {where}", problem_type, priority
+        )
     return {"total": total, "items": [dict(x) for x in rows]}
 
 
 @router.get("/api/search")
-async def search(state: State, q: Annotated[str, Query(min_length=2)], limit: Limit = 20) -> dict[str, Any]:
+async def search(
+    state: State, q: Annotated[str, Query(min_length=2)], limit: Limit = 20
+) -> dict[str, Any]:
     """Official stops by name (trigram similarity), sloid or UIC."""
     async with live_reader(state) as r:
         rows = await r.conn.fetch(
@@ -120,7 +155,10 @@ async def search(state: State, q: Annotated[str, Query(min_length=2)], limit: Li
                        similarity(designation_official, $1) AS score
                 FROM {r.s}.atlas_stops
                 WHERE designation_official % $1 OR sloid = $1 OR uic::text = $1
-                ORDER BY score DESC, sloid LIMIT $2""", q, limit)
+                ORDER BY score DESC, sloid LIMIT $2""",
+            q,
+            limit,
+        )
     return {"items": [dict(x) for x in rows]}
 
 
@@ -128,6 +166,11 @@ def _features(rows: list[Any]) -> dict[str, Any]:
     feats = []
     for row in rows:
         props = {k: v for k, v in dict(row).items() if k not in ("lon", "lat")}
-        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                      "properties": props})
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": props,
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}

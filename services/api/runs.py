@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from common.runs import RunInProgress, trigger_run
 from fastapi import APIRouter, Depends, Header, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.state import AppState, app_state
-from common.runs import RunInProgress, trigger_run
 
 router = APIRouter(tags=["runs"])
 
@@ -32,13 +32,18 @@ def require_admin(
         raise HTTPException(status_code=401, detail="admin token required")
 
 
-@router.post("/api/runs", status_code=202, dependencies=[Depends(require_admin)],
-             responses={409: {"description": "a run is already in progress"}})
+@router.post(
+    "/api/runs",
+    status_code=202,
+    dependencies=[Depends(require_admin)],
+    responses={409: {"description": "a run is already in progress"}},
+)
 async def post_run(body: RunRequest, state: AppState = Depends(app_state)) -> Any:
     """Start a run now; 409 with the active run_id when one is in progress."""
     try:
-        trig = await trigger_run(state.lock, state.status, state.publisher, force=body.force,
-                                 requested_by="api")
+        trig = await trigger_run(
+            state.lock, state.status, state.publisher, force=body.force, requested_by="api"
+        )
     except RunInProgress as exc:
         return JSONResponse(status_code=409, content={"detail": str(exc), "run_id": exc.run_id})
     return {"run_id": trig.run_id, "status_url": "/api/status"}

@@ -28,7 +28,10 @@ class SnapshotReader:
 @asynccontextmanager
 async def live_reader(state: AppState) -> AsyncIterator[SnapshotReader]:
     """Yield a reader of the live snapshot; 503 before the first publication."""
-    async with state.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+    async with (
+        state.pool.acquire() as conn,
+        conn.transaction(isolation="repeatable_read", readonly=True),
+    ):
         schema = await conn.fetchval("SELECT schema_name FROM ops.snapshots WHERE status = 'live'")
         if schema is None:
             raise HTTPException(status_code=503, detail="no snapshot has been published yet")

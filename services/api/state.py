@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 import asyncpg
 from aio_pika.abc import AbstractRobustConnection
-from fastapi import Request
-from redis.asyncio import Redis
-
 from common.amqp import Publisher, Topology
 from common.lock import RunLock
 from common.settings import ApiSettings
 from common.status import StatusStore
+from fastapi import Request
+from redis.asyncio import Redis
 
 
 @dataclass

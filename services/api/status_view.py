@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from common.amqp import SUBSCRIPTIONS
 from fastapi import APIRouter, Depends
 
 from api.state import AppState, app_state
-from common.amqp import SUBSCRIPTIONS
 
 router = APIRouter(tags=["status"])
 SERVICES = ("scheduler", "preprocess", "matcher", "precompute", "api")
@@ -31,7 +31,9 @@ def eta_seconds(status: dict[str, Any], now: datetime) -> float | None:
 
 def liveness(beats: dict[str, dict[str, Any]], now: datetime, period: float) -> dict[str, Any]:
     """Per service: alive instances (a beat within three periods) and the last beat."""
-    out: dict[str, Any] = {name: {"alive": False, "instances": 0, "last_seen": None} for name in SERVICES}
+    out: dict[str, Any] = {
+        name: {"alive": False, "instances": 0, "last_seen": None} for name in SERVICES
+    }
     for beat in beats.values():
         entry = out.setdefault(beat["service"], {"alive": False, "instances": 0, "last_seen": None})
         age = _seconds_since(beat["at"], now)
@@ -52,7 +54,10 @@ async def queue_depths(state: AppState) -> dict[str, Any]:
             for name in (state.topo.queue(consumer), state.topo.dlq(consumer)):
                 queue = await channel.declare_queue(name, passive=True)
                 result = queue.declaration_result
-                depths[name] = {"messages": result.message_count, "consumers": result.consumer_count}
+                depths[name] = {
+                    "messages": result.message_count,
+                    "consumers": result.consumer_count,
+                }
     except Exception as exc:  # noqa: BLE001 - depths are informative; the status must still answer
         depths["error"] = repr(exc)
     finally:
@@ -71,6 +76,8 @@ async def get_status(state: AppState = Depends(app_state)) -> dict[str, Any]:
         **status,
         "elapsed_seconds": _seconds_since(status.get("started_at"), now) if running else None,
         "eta_seconds": eta_seconds(status, now),
-        "services": liveness(await state.status.heartbeats(), now, state.settings.heartbeat_seconds),
+        "services": liveness(
+            await state.status.heartbeats(), now, state.settings.heartbeat_seconds
+        ),
         "queues": await queue_depths(state),
     }

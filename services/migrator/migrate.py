@@ -7,11 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-
 from common.db import asyncpg_dsn
 
 HERE = Path(__file__).resolve().parent

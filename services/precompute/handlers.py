@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-
 from common.amqp import Handler
 from common.db import Inbox, Outbox
 from common.handlers import already_done
 from common.messages import Envelope, MatchingCompleted, RunCompleted, new_message
 from common.runs import begin_phase, end_phase, progress_reporter
 from common.runtime import Runtime
+from preprocess.staging import drop_run_schema, load_frames
+
 from precompute.problems import detect_problems, problems_summary
 from precompute.publish import publish_snapshot
 from precompute.snapshots import snapshot_schema
 from precompute.stats import compute_stats
-from preprocess.staging import drop_run_schema, load_frames
 
 CONSUMER = "precompute"
 
@@ -24,7 +24,10 @@ CONSUMER = "precompute"
 async def _problems(conn: asyncpg.Connection, schema: str) -> Any:
     frames = await load_frames(conn, schema)
     return detect_problems(
-        frames["atlas_stops"], frames["osm_elements"], frames["matches"], frames["unmatched"],
+        frames["atlas_stops"],
+        frames["osm_elements"],
+        frames["matches"],
+        frames["unmatched"],
         frames.get("osm_units"),
     )
 
@@ -39,12 +42,15 @@ async def on_matching_completed(env: Envelope[MatchingCompleted], rt: Runtime) -
     report = progress_reporter(rt.status, run_id, "precompute")
     async with rt.pool.acquire() as conn:
         problems = await _problems(conn, schema)
-        stats = await compute_stats(conn, schema, problems_summary(problems),
-                                    env.payload.summary.get("preprocess", {}))
+        stats = await compute_stats(
+            conn, schema, problems_summary(problems), env.payload.summary.get("preprocess", {})
+        )
     snap = snapshot_schema(fence, run_id)
     completed = new_message(
         RunCompleted(snapshot=snap, fence=fence, summary={"stats": stats["totals"]}),
-        producer=CONSUMER, run_id=run_id, correlation_id=env.correlation_id,
+        producer=CONSUMER,
+        run_id=run_id,
+        correlation_id=env.correlation_id,
     )
 
     async def in_swap(conn: asyncpg.Connection) -> None:
@@ -57,8 +63,16 @@ async def on_matching_completed(env: Envelope[MatchingCompleted], rt: Runtime) -
         await rt.status.update(blocking=value)
 
     await publish_snapshot(
-        rt.pool, run_schema=schema, snap=snap, run_id=run_id, fence=fence, problems=problems,
-        stats=stats, report=report, in_swap=in_swap, set_blocking=set_blocking,
+        rt.pool,
+        run_schema=schema,
+        snap=snap,
+        run_id=run_id,
+        fence=fence,
+        problems=problems,
+        stats=stats,
+        report=report,
+        in_swap=in_swap,
+        set_blocking=set_blocking,
     )
     await end_phase(rt.status, run_id, "precompute")
     async with rt.pool.acquire() as conn:

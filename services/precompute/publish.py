@@ -10,9 +10,9 @@ from typing import Any
 import asyncpg
 import orjson
 import polars as pl
-
 from common.logs import get_logger
 from common.runs import Report
+
 from precompute.snapshots import drop_retired, register, swap
 
 log = get_logger(__name__)
@@ -42,8 +42,13 @@ async def _table_exists(conn: asyncpg.Connection, schema: str, table: str) -> bo
     return bool(await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", f'"{schema}".{table}'))
 
 
-async def stage(conn: asyncpg.Connection, run_schema: str, snap: str, problems: pl.DataFrame,
-                stats: dict[str, Any]) -> None:
+async def stage(
+    conn: asyncpg.Connection,
+    run_schema: str,
+    snap: str,
+    problems: pl.DataFrame,
+    stats: dict[str, Any],
+) -> None:
     """Copy the run's results into a fresh snapshot schema and load problems and stats with COPY."""
     await conn.execute(f'DROP SCHEMA IF EXISTS "{snap}" CASCADE')
     await conn.execute(f'CREATE SCHEMA "{snap}"')
@@ -56,8 +61,14 @@ async def stage(conn: asyncpg.Connection, run_schema: str, snap: str, problems: 
     )
     if problems.height:
         records = [
-            (r["problem_id"], r["problem_type"], int(r["priority"]), r["sloid"], r["osm_node_id"],
-             orjson.loads(r["details"]) if isinstance(r["details"], str) else r["details"])
+            (
+                r["problem_id"],
+                r["problem_type"],
+                int(r["priority"]),
+                r["sloid"],
+                r["osm_node_id"],
+                orjson.loads(r["details"]) if isinstance(r["details"], str) else r["details"],
+            )
             for r in problems.select(
                 "problem_id", "problem_type", "priority", "sloid", "osm_node_id", "details"
             ).iter_rows(named=True)
@@ -87,8 +98,9 @@ async def index(conn: asyncpg.Connection, snap: str) -> None:
     """Build the snapshot's indexes and refresh its planner statistics."""
     for sql in INDEXES:
         await conn.execute(sql.format(s=f'"{snap}"'))
-    await conn.execute(f'ANALYZE "{snap}".atlas_stops, "{snap}".osm_elements, "{snap}".matches, '
-                       f'"{snap}".problems')
+    await conn.execute(
+        f'ANALYZE "{snap}".atlas_stops, "{snap}".osm_elements, "{snap}".matches, "{snap}".problems'
+    )
 
 
 INVARIANTS = {
@@ -127,9 +139,17 @@ async def _noop(step: str) -> None:
 
 
 async def publish_snapshot(
-    pool: asyncpg.Pool, *, run_schema: str, snap: str, run_id: str, fence: int,
-    problems: pl.DataFrame, stats: dict[str, Any], report: Report,
-    in_swap: Callable[[asyncpg.Connection], Awaitable[None]], set_blocking: Callable[[bool], Awaitable[None]],
+    pool: asyncpg.Pool,
+    *,
+    run_schema: str,
+    snap: str,
+    run_id: str,
+    fence: int,
+    problems: pl.DataFrame,
+    stats: dict[str, Any],
+    report: Report,
+    in_swap: Callable[[asyncpg.Connection], Awaitable[None]],
+    set_blocking: Callable[[bool], Awaitable[None]],
     hook: Hook = _noop,
 ) -> PublishResult:
     """Stage, index, validate and swap; the live snapshot is untouched unless the swap commits.
@@ -169,14 +189,20 @@ async def publish_snapshot(
     except BaseException:
         await _discard(pool, snap)
         raise
-    log.info("snapshot_published", schema=snap, **{f"{k}_s": round(v, 3) for k, v in result.timings.items()})
+    log.info(
+        "snapshot_published",
+        schema=snap,
+        **{f"{k}_s": round(v, 3) for k, v in result.timings.items()},
+    )
     return result
 
 
 async def _discard(pool: asyncpg.Pool, snap: str) -> None:
     """Remove a snapshot that never went live."""
     async with pool.acquire() as conn:
-        status = await conn.fetchval("SELECT status FROM ops.snapshots WHERE schema_name = $1", snap)
+        status = await conn.fetchval(
+            "SELECT status FROM ops.snapshots WHERE schema_name = $1", snap
+        )
         if status in (None, "retired"):
             await conn.execute(f'DROP SCHEMA IF EXISTS "{snap}" CASCADE')
             await conn.execute("DELETE FROM ops.snapshots WHERE schema_name = $1", snap)

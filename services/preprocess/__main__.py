@@ -7,6 +7,7 @@ import asyncio
 from common.logs import configure_logging
 from common.runtime import serve_consumer
 from common.settings import WorkerSettings
+
 from preprocess.handlers import build_handlers
 
 

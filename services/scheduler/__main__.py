@@ -7,6 +7,7 @@ import asyncio
 from common.logs import configure_logging
 from common.runtime import serve_consumer
 from common.settings import SchedulerSettings
+
 from scheduler.handlers import build_handlers
 from scheduler.ticks import renew_loop, tick_loop
 
@@ -17,7 +18,9 @@ def main() -> None:
     configure_logging("scheduler", settings.log_level, settings.log_json)
     asyncio.run(
         serve_consumer(
-            "scheduler", settings, build_handlers,
+            "scheduler",
+            settings,
+            build_handlers,
             background=lambda rt: [tick_loop(rt, settings), renew_loop(rt)],
         )
     )

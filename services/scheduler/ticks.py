@@ -29,8 +29,11 @@ async def tick_loop(rt: Runtime, settings: SchedulerSettings) -> None:
     if settings.pipeline_run_on_start:
         await _tick(rt)
     while True:
-        when = next_tick(datetime.now().astimezone(), settings.pipeline_schedule_interval_hours,
-                         settings.pipeline_timezone)
+        when = next_tick(
+            datetime.now().astimezone(),
+            settings.pipeline_schedule_interval_hours,
+            settings.pipeline_timezone,
+        )
         await rt.status.update(next_run_at=when.isoformat())
         delay = (when - datetime.now().astimezone()).total_seconds()
         await asyncio.sleep(max(delay, 0))
@@ -39,7 +42,9 @@ async def tick_loop(rt: Runtime, settings: SchedulerSettings) -> None:
 
 async def _tick(rt: Runtime) -> None:
     try:
-        trig = await trigger_run(rt.lock, rt.status, rt.publisher, force=False, requested_by="scheduler")
+        trig = await trigger_run(
+            rt.lock, rt.status, rt.publisher, force=False, requested_by="scheduler"
+        )
         log.info("tick_triggered", run_id=trig.run_id)
     except RunInProgress as exc:
         log.info("tick_skipped", reason=str(exc), active_run_id=exc.run_id)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from common.amqp import Topology, connect, delete_topology
 from common.settings import SAMPLE_DIR
 from stopsync.localstack import LocalStack
-from tests.conftest import _admin
+
 from tests.services import ServiceUrls, unique, with_database
-
-
-async def _drop_topology(amqp: str, namespace: str) -> None:
-    connection = await connect(amqp)
-    channel = await connection.channel()
-    await delete_topology(channel, Topology(namespace))
-    await connection.close()
 
 
 @pytest.fixture
@@ -50,5 +40,4 @@ def stack(services: ServiceUrls, tmp_path: Path) -> Iterator[LocalStack]:
         yield local
     finally:
         local.stop()
-        asyncio.run(_drop_topology(services.amqp, namespace))
-        asyncio.run(_admin(services.postgres, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        local.destroy(services.postgres)

@@ -10,12 +10,12 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractRobustConnection
 from aio_pika.exceptions import PublishError
-from redis.asyncio import Redis
-
 from common.amqp import Consumer, Publisher, Topology, connect
 from common.messages import Envelope, RunStarted, new_message
 from common.runs import fail_run
 from common.status import RedisStatusStore
+from redis.asyncio import Redis
+
 from tests.services import ServiceUrls
 
 
@@ -44,7 +44,9 @@ def started(run_id: str = "r1") -> Envelope[Any]:
     return new_message(RunStarted(run_type="complete", fence=1), producer="test", run_id=run_id)
 
 
-async def test_publish_is_confirmed_and_routed(connection: AbstractRobustConnection, topology: Topology) -> None:
+async def test_publish_is_confirmed_and_routed(
+    connection: AbstractRobustConnection, topology: Topology
+) -> None:
     publisher = Publisher(connection, topology)
     await publisher.publish(started())
     # The confirm returned: the broker has it, persistent, in the subscribed queue.
@@ -52,7 +54,9 @@ async def test_publish_is_confirmed_and_routed(connection: AbstractRobustConnect
     await publisher.close()
 
 
-async def test_unroutable_publish_raises(connection: AbstractRobustConnection, topology: Topology) -> None:
+async def test_unroutable_publish_raises(
+    connection: AbstractRobustConnection, topology: Topology
+) -> None:
     publisher = Publisher(connection, topology)
     with pytest.raises(PublishError):
         await publisher.publish_raw("nobody.listens_here", b"{}")
@@ -79,13 +83,23 @@ class Recorder:
 
     async def on_failure(self, run_id: str | None, env: Envelope[Any] | None, error: str) -> None:
         self.failures.append((run_id, error))
-        await fail_run(self.status, None, run_id=run_id, phase="preprocess", error=error, producer="test")
+        await fail_run(
+            self.status, None, run_id=run_id, phase="preprocess", error=error, producer="test"
+        )
 
 
-async def _consume(connection: AbstractRobustConnection, topology: Topology, rec: Recorder,
-                   attempts: int = 3) -> Consumer:
-    consumer = Consumer(connection, topology, "preprocess", {"scheduler.run_started": rec.handle},
-                        rec.on_failure, max_attempts=attempts, backoff=0.01)
+async def _consume(
+    connection: AbstractRobustConnection, topology: Topology, rec: Recorder, attempts: int = 3
+) -> Consumer:
+    consumer = Consumer(
+        connection,
+        topology,
+        "preprocess",
+        {"scheduler.run_started": rec.handle},
+        rec.on_failure,
+        max_attempts=attempts,
+        backoff=0.01,
+    )
     await consumer.start()
     return consumer
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-
 from common.handlers import phase_handler
 from common.messages import Envelope, Event, ProbeRequested, RunStarted, new_message
 from common.runs import Report
@@ -28,9 +27,13 @@ async def test_redelivered_message_is_processed_once(runtime: Runtime) -> None:
     assert calls == [env.message_id]
     assert runtime.pool is not None
     async with runtime.pool.acquire() as conn:
-        claims = await conn.fetchval("SELECT count(*) FROM ops.inbox WHERE message_id = $1", env.message_id)
-        sent = await conn.fetch("SELECT routing_key, sent_at FROM ops.outbox WHERE convert_from(body, 'UTF8') LIKE $1",
-                                "%run-once%")
+        claims = await conn.fetchval(
+            "SELECT count(*) FROM ops.inbox WHERE message_id = $1", env.message_id
+        )
+        sent = await conn.fetch(
+            "SELECT routing_key, sent_at FROM ops.outbox WHERE convert_from(body, 'UTF8') LIKE $1",
+            "%run-once%",
+        )
     assert claims == 1
     assert len(sent) == 1 and sent[0]["sent_at"] is not None  # relayed once, marked sent
 
@@ -48,5 +51,10 @@ async def test_failed_work_rolls_back_claim_and_outbox(runtime: Runtime) -> None
         pass
     assert runtime.pool is not None
     async with runtime.pool.acquire() as conn:
-        assert await conn.fetchval("SELECT count(*) FROM ops.inbox WHERE message_id = $1", env.message_id) == 0
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM ops.inbox WHERE message_id = $1", env.message_id
+            )
+            == 0
+        )
         assert await conn.fetchval("SELECT to_regclass('public.should_vanish')") is None

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redis.asyncio import Redis
-
 from common.lock import LockHolder, RunLock, StaleFenceError
+from redis.asyncio import Redis
 
 
 @pytest.fixture

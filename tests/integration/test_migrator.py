@@ -9,15 +9,18 @@ import sys
 
 import asyncpg
 import pytest
-
 from common.db import asyncpg_dsn, create_pool, wait_until_migrated
 from migrator.migrate import head
 
 
 def _migrator(url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": url, "LOG_JSON": "true"}
-    return subprocess.Popen([sys.executable, "-m", "migrator"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "migrator"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_two_concurrent_migrators_both_exit_zero(empty_db: str) -> None:
@@ -28,9 +31,13 @@ def test_two_concurrent_migrators_both_exit_zero(empty_db: str) -> None:
     async def check() -> tuple[list[str], int, bool]:
         conn = await asyncpg.connect(asyncpg_dsn(empty_db))
         try:
-            versions = [r[0] for r in await conn.fetch("SELECT version_num FROM ops.alembic_version")]
+            versions = [
+                r[0] for r in await conn.fetch("SELECT version_num FROM ops.alembic_version")
+            ]
             tables = await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'ops'")
-            postgis = await conn.fetchval("SELECT count(*) = 1 FROM pg_extension WHERE extname = 'postgis'")
+            postgis = await conn.fetchval(
+                "SELECT count(*) = 1 FROM pg_extension WHERE extname = 'postgis'"
+            )
             return versions, tables, postgis
         finally:
             await conn.close()

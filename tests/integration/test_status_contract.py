@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
-
 from common.status import RUN_DEFAULTS, FileStatusStore, RedisStatusStore, StatusStore
+from redis.asyncio import Redis
 
 
 @pytest.fixture(params=["redis", "file"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path, redis: Redis,
-                namespace: str) -> AsyncIterator[StatusStore]:
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, redis: Redis, namespace: str
+) -> AsyncIterator[StatusStore]:
     if request.param == "file":
         yield FileStatusStore(tmp_path / "state")
     else:
@@ -39,10 +39,19 @@ async def test_unknown_fields_are_refused(store: StatusStore) -> None:
 
 
 async def test_concurrent_writers_do_not_lose_fields(store: StatusStore) -> None:
-    await asyncio.gather(*(store.update(**{field: f"v{i}"}) for i, field in
-                           enumerate(["message", "phase", "run_id", "run_type"])))
+    await asyncio.gather(
+        *(
+            store.update(**{field: f"v{i}"})
+            for i, field in enumerate(["message", "phase", "run_id", "run_type"])
+        )
+    )
     status = await store.get()
-    assert [status[f] for f in ["message", "phase", "run_id", "run_type"]] == ["v0", "v1", "v2", "v3"]
+    assert [status[f] for f in ["message", "phase", "run_id", "run_type"]] == [
+        "v0",
+        "v1",
+        "v2",
+        "v3",
+    ]
 
 
 async def test_heartbeats_and_jobs(store: StatusStore) -> None:

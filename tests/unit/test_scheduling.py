@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from api.status_view import eta_seconds, liveness
 from preprocess.handlers import choose_run_type
 from scheduler.ticks import next_tick
@@ -35,8 +34,9 @@ def test_daily_tick_is_next_midnight() -> None:
         (False, True, {}, (True, "complete")),  # no probe answer: fail open
     ],
 )
-def test_choose_run_type(force: bool, has_snapshot: bool, changed: dict[str, bool],
-                         expected: tuple[bool, str]) -> None:
+def test_choose_run_type(
+    force: bool, has_snapshot: bool, changed: dict[str, bool], expected: tuple[bool, str]
+) -> None:
     assert choose_run_type(force, has_snapshot, changed) == expected
 
 
@@ -50,8 +50,12 @@ def test_outcome_of_a_followed_run() -> None:
 
 def test_eta_is_linear_in_progress() -> None:
     now = datetime(2026, 1, 1, 12, 0, 10, tzinfo=UTC)
-    status = {"state": "running", "progress_done": 1, "progress_total": 3,
-              "phase_started_at": (now - timedelta(seconds=10)).isoformat()}
+    status = {
+        "state": "running",
+        "progress_done": 1,
+        "progress_total": 3,
+        "phase_started_at": (now - timedelta(seconds=10)).isoformat(),
+    }
     assert eta_seconds(status, now) == 20.0
     assert eta_seconds({**status, "progress_done": 0}, now) is None
     assert eta_seconds({**status, "state": "idle"}, now) is None

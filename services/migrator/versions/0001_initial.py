@@ -1,7 +1,6 @@
 """Initial schema: PostGIS, the ops tables (inbox, outbox, runs, snapshots)."""
 
 from alembic import op
-
 from migrator.sql import statements
 
 revision = "0001"
