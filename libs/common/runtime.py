@@ -20,7 +20,7 @@ from common.db import create_pool, mark_sent, pending_outbox, wait_until_migrate
 from common.lock import RunLock
 from common.logs import get_logger
 from common.messages import Envelope
-from common.runs import fail_run
+from common.runs import fail_run, run_schema
 from common.settings import CommonSettings
 from common.status import FileStatusStore, RedisStatusStore, StatusStore
 
@@ -65,12 +65,17 @@ class Runtime:
     async def on_failure(
         self, run_id: str | None, envelope: Envelope[Any] | None, error: str
     ) -> None:
-        """A message was dead-lettered: the run it belongs to has failed."""
+        """A message was dead-lettered: the run has failed; drop its staging, tell the scheduler."""
+        if run_id is not None and self.pool is not None:
+            async with self.pool.acquire() as conn:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{run_schema(run_id)}" CASCADE')
+        status = await self.status.get()
+        phase = status.get("phase") if status.get("run_id") == run_id and status.get("phase") else self.service
         await fail_run(
             self.status,
             self.publisher,
             run_id=run_id,
-            phase=self.service,
+            phase=phase,
             error=error,
             producer=self.service,
         )

@@ -11,6 +11,7 @@ from typing import Any
 from common.amqp import Publisher, Topology, connect, declare_topology
 from common.db import create_pool, current_revision
 from common.lock import RunLock
+from common.ratelimit import make_rate_limiter
 from common.runtime import heartbeat_loop, make_status_store
 from common.settings import ApiSettings
 from fastapi import Depends, FastAPI
@@ -41,6 +42,7 @@ async def open_state(settings: ApiSettings) -> AppState:
         topo=topo,
         connection=connection,
         publisher=Publisher(connection, topo),
+        limiter=make_rate_limiter(settings.ratelimit_storage_uri, settings.namespace),
     )
 
 
@@ -49,6 +51,7 @@ async def close_state(state: AppState) -> None:
     await state.publisher.close()
     await state.connection.close()
     await state.pool.close()
+    await state.limiter.close()
     await state.redis.aclose()
 
 

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from common.runs import RunInProgress, trigger_run
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -32,10 +32,21 @@ def require_admin(
         raise HTTPException(status_code=401, detail="admin token required")
 
 
+def rate_limited(limit: int, window_seconds: int, scope: str) -> Any:
+    """A dependency that answers 429 past `limit` writes per client per window."""
+
+    async def check(request: Request, state: AppState = Depends(app_state)) -> None:
+        client = request.client.host if request.client else "unknown"
+        if not await state.limiter.allow(f"{scope}:{client}", limit, window_seconds):
+            raise HTTPException(status_code=429, detail="too many requests; try again later")
+
+    return check
+
+
 @router.post(
     "/api/runs",
     status_code=202,
-    dependencies=[Depends(require_admin)],
+    dependencies=[Depends(require_admin), Depends(rate_limited(limit=30, window_seconds=60, scope="runs"))],
     responses={409: {"description": "a run is already in progress"}},
 )
 async def post_run(body: RunRequest, state: AppState = Depends(app_state)) -> Any:

@@ -8,6 +8,7 @@ import asyncpg
 from aio_pika.abc import AbstractRobustConnection
 from common.amqp import Publisher, Topology
 from common.lock import RunLock
+from common.ratelimit import RateLimiter
 from common.settings import ApiSettings
 from common.status import StatusStore
 from fastapi import Request
@@ -26,6 +27,7 @@ class AppState:
     topo: Topology
     connection: AbstractRobustConnection
     publisher: Publisher
+    limiter: RateLimiter
 
 
 def app_state(request: Request) -> AppState:
