@@ -13,9 +13,21 @@ MIN_ITINERARY_RATIO = 0.8
 FAMILY_SCORES = {"exact": 1.0, "normalized": 0.95, "display": 0.85}
 
 
+def with_family(osm_routes: pl.DataFrame) -> pl.DataFrame:
+    """Family id per relation: its route_master, else one shared by relations of its gtfs id."""
+    by_id = pl.col("gtfs_route_id").is_not_null()
+    # Relations of one line often lack a master; the shared gtfs:route_id still makes them a
+    # family (and joins them to a master that some of their siblings do have).
+    return osm_routes.with_columns(family=pl.coalesce(
+        "route_master_id",
+        pl.when(by_id).then(pl.col("route_master_id").min().over("gtfs_route_id")),
+        pl.when(by_id).then(pl.col("relation_id").min().over("gtfs_route_id")),
+        "relation_id"))
+
+
 def osm_families(osm_routes: pl.DataFrame) -> pl.DataFrame:
-    """One row per OSM line family (route_master, else the lone relation) with its keys."""
-    fam = osm_routes.with_columns(family=pl.coalesce("route_master_id", "relation_id"))
+    """One row per OSM line family with its keys."""
+    fam = with_family(osm_routes)
     return fam.sort("family", "relation_id").group_by("family", maintain_order=True).agg(
         gtfs_route_id=pl.col("gtfs_route_id").drop_nulls().first(),
         ref=pl.col("ref").drop_nulls().first())
@@ -69,7 +81,7 @@ def osm_sequences(osm_routes: pl.DataFrame, osm_route_stops: pl.DataFrame,
         resolved, on="osm_id", how="left").join(
         elements.select("osm_id", "uic_ref"), on="osm_id", how="left")
     ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), pl.col("uic_ref")), "osm_id")
-    fam = osm_routes.select("relation_id", family=pl.coalesce("route_master_id", "relation_id"))
+    fam = with_family(osm_routes).select("relation_id", "family")
     return stops.join(fam, on="relation_id").select("relation_id", "family", "seq",
                                                     ident=ident).sort("relation_id", "seq")
 
