@@ -24,7 +24,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "precompute.run_completed",
         "pipeline.run_failed",
     ),
-    "preprocess": ("scheduler.probe_requested", "scheduler.run_started"),
+    "preprocess": (
+        "scheduler.probe_requested",
+        "scheduler.run_started",
+        "precompute.run_completed",  # a published run's probe becomes the freshness baseline
+        "pipeline.run_failed",
+    ),
     "matcher": ("preprocess.preprocess_completed",),
     "precompute": ("matcher.matching_completed",),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -22,7 +24,7 @@ from common.runtime import Runtime
 from common.settings import SourceSettings
 from precompute.snapshots import live_snapshot
 
-from preprocess.pipeline import preprocess_run, probe_sources
+from preprocess.pipeline import preprocess_run, probe_sources, remember_probe
 
 PRODUCER = "preprocess"
 
@@ -53,10 +55,36 @@ async def on_probe_requested(
         has_snapshot = await live_snapshot(conn) is not None
     changed = {name: bool(p.get("changed", True)) for name, p in probe.items()}
     run, run_type = choose_run_type(env.payload.force, has_snapshot, changed)
+    if run and env.run_id:
+        save_pending_probe(rt.settings.state_dir, env.run_id, probe)
     answer = ProbeCompleted(changed=run, run_type=run_type, sources=probe)
     await rt.publisher.publish(
         new_message(answer, producer=PRODUCER, run_id=env.run_id, correlation_id=env.correlation_id)
     )
+
+
+def _pending_path(state_dir: Path, run_id: str) -> Path:
+    return Path(state_dir) / "pending-probes" / f"{run_id}.json"
+
+
+def save_pending_probe(state_dir: Path, run_id: str, probe: dict[str, Any]) -> None:
+    """Keep a run's probe until the run succeeds; only then does it become the baseline."""
+    path = _pending_path(state_dir, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(probe))
+    tmp.replace(path)
+
+
+def settle_probe(state_dir: Path, run_id: str, succeeded: bool) -> bool:
+    """Remember the probe of a run that published; forget that of a failed one."""
+    path = _pending_path(state_dir, run_id)
+    if not path.exists():
+        return False
+    if succeeded:
+        remember_probe(Path(state_dir), json.loads(path.read_text()))
+    path.unlink(missing_ok=True)
+    return succeeded
 
 
 def build_handlers(rt: Runtime) -> dict[str, Handler]:
@@ -74,7 +102,15 @@ def build_handlers(rt: Runtime) -> dict[str, Handler]:
     async def probe(env: Envelope[Any]) -> None:
         await on_probe_requested(env, rt, sources)
 
+    async def completed(env: Envelope[Any]) -> None:
+        settle_probe(rt.settings.state_dir, env.run_id or "", succeeded=True)
+
+    async def failed(env: Envelope[Any]) -> None:
+        settle_probe(rt.settings.state_dir, env.run_id or "", succeeded=False)
+
     return {
+        "precompute.run_completed": completed,
+        "pipeline.run_failed": failed,
         "scheduler.probe_requested": probe,
         "scheduler.run_started": phase_handler(rt, "preprocess", "preprocessing sources", stage),
     }
