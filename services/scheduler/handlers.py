@@ -60,9 +60,7 @@ async def on_probe_completed(env: Envelope[ProbeCompleted], rt: Runtime) -> None
         phase_started_at=now_iso(),
         message="run started",
     )
-    started = RunStarted(
-        run_type=env.payload.run_type, fence=fence, force=env.payload.run_type == "complete"
-    )
+    started = RunStarted(run_type=env.payload.run_type, fence=fence, force=env.payload.run_type == "complete")
     await rt.publisher.publish(new_message(started, producer=PRODUCER, run_id=env.run_id))
     log.info("run_started", run_type=env.payload.run_type, fence=fence)
 
@@ -102,9 +100,7 @@ async def on_run_failed(env: Envelope[RunFailed], rt: Runtime) -> None:
 async def _finish(rt: Runtime, run_id: str | None, **fields: Any) -> None:
     status = await rt.status.get()
     if status.get("run_id") == run_id:
-        await rt.status.update(
-            phase=None, blocking=False, progress_done=0, progress_total=0, **fields
-        )
+        await rt.status.update(phase=None, blocking=False, progress_done=0, progress_total=0, **fields)
     holder = await rt.lock.holder()
     if holder is not None and holder.run_id == run_id:
         await rt.lock.release(holder)

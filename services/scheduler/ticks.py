@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from common.logs import get_logger
-from common.runs import RunInProgress, trigger_run
+from common.runs import RunInProgress, fail_run, trigger_run
 from common.runtime import Runtime
 from common.settings import SchedulerSettings
 
@@ -42,20 +42,36 @@ async def tick_loop(rt: Runtime, settings: SchedulerSettings) -> None:
 
 async def _tick(rt: Runtime) -> None:
     try:
-        trig = await trigger_run(
-            rt.lock, rt.status, rt.publisher, force=False, requested_by="scheduler"
-        )
+        trig = await trigger_run(rt.lock, rt.status, rt.publisher, force=False, requested_by="scheduler")
         log.info("tick_triggered", run_id=trig.run_id)
     except RunInProgress as exc:
         log.info("tick_skipped", reason=str(exc), active_run_id=exc.run_id)
 
 
 async def renew_loop(rt: Runtime) -> None:
-    """Keep the active run's lock alive while the status says it is running."""
+    """Keep the active run's lock alive; a run whose lock vanished is marked abandoned."""
     period = rt.settings.lock_ttl_seconds / 3
     while True:
         await asyncio.sleep(period)
-        holder = await rt.lock.holder()
-        status = await rt.status.get()
-        if holder and status.get("state") == "running" and status.get("run_id") == holder.run_id:
-            await rt.lock.renew(holder)
+        await watch_lock(rt)
+
+
+async def watch_lock(rt: Runtime) -> None:
+    """Renew the running run's lock, or fail the run when nobody holds it any more."""
+    holder = await rt.lock.holder()
+    status = await rt.status.get()
+    if status.get("state") != "running" or not status.get("run_id"):
+        return
+    if holder and status["run_id"] == holder.run_id:
+        await rt.lock.renew(holder)
+    elif holder is None:
+        # The lock expired (every process of the run died, or it overran its TTL unrenewed).
+        await fail_run(
+            rt.status,
+            rt.publisher,
+            run_id=status["run_id"],
+            phase=status.get("phase") or "unknown",
+            error="run abandoned: its lock expired",
+            producer="scheduler",
+        )
+        log.warning("run_abandoned", run_id=status["run_id"])
