@@ -1,0 +1,148 @@
+"""OSM stop elements derived from the registry's platforms: platforms, stop positions, stations."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from samplegen import geo, names, osm_noise
+
+TAG_KEYS = ("aerialway", "amenity", "bus", "ferry", "gtfs:name", "highway", "local_ref", "name",
+            "network", "operator", "public_transport", "railway", "ref", "ref:sloid", "train",
+            "tram", "uic_name", "uic_ref")
+_PRESENT = {"bus": 0.95, "tram": 0.95, "rail": 0.86, "ferry": 0.97, "aerialway": 0.95}
+
+
+def _s(values: np.ndarray) -> pl.Series:
+    """A nullable string column from an array holding None for absent tags."""
+    return pl.Series(np.asarray(values, dtype=object).tolist(), dtype=pl.Utf8)
+
+
+def _maybe(rng, n: int, p: float, value) -> np.ndarray:
+    """value (scalar or array) with probability p, else None."""
+    return np.where(rng.random(n) < p, value, None)
+
+
+def _base(p: pl.DataFrame, rng, jitter_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Platform position moved by its place's shared shift plus a little per-element jitter."""
+    lat, lon = geo.polar_offset(p["lat"].to_numpy(), p["lon"].to_numpy(),
+                                p["shift_m"].to_numpy(), p["shift_dir"].to_numpy())
+    return geo.polar_offset(lat, lon, rng.random(p.height) * jitter_m,
+                            rng.random(p.height) * 2 * np.pi)
+
+
+def _common_tags(p: pl.DataFrame, rng, p_name: float, p_uic: np.ndarray) -> dict[str, pl.Series]:
+    """Tags any stop element may carry: name, uic_ref, operator, network, gtfs:name."""
+    n = p.height
+    osm_name = p.select(names.variant_name(pl.col("name"), pl.col("variant")))["name"]
+    return {
+        "name": osm_name.set(pl.Series(rng.random(n) >= p_name), None),
+        "uic_ref": _s(np.where(rng.random(n) < p_uic, p["uic_ref"].to_numpy(), None)),
+        "operator": _s(np.where(p["operator_on"].to_numpy(), p["osm_operator"].to_numpy(), None)),
+        "network": p["network"],
+        "gtfs:name": _s(_maybe(rng, n, 0.1, p["name"].to_numpy())),
+    }
+
+
+def platform_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
+    """The platform-like element of each mapped platform (bus_stop, platform, pier, aerialway)."""
+    kind = p["kind"].to_numpy()
+    present = rng.random(p.height) < np.vectorize(_PRESENT.get)(kind)
+    p = p.filter(pl.Series(present))
+    n, kind, mode = p.height, p["kind"].to_numpy(), p["way_mode"].to_numpy()
+    lat, lon = _base(p, rng, 2.0)
+    is_way = (mode != "none") | ((kind == "aerialway") & (rng.random(n) < 0.4))
+    # platform ways of a mapped station carry no uic_ref (so they are not candidates)
+    p_uic = np.select([mode == "halt", mode == "area", kind == "rail"], [1.0, 0.0, 0.4], 0.9)
+    local, ref = osm_noise.local_refs(p["designation"].to_numpy(), p["k"].to_numpy(),
+                                      p["n"].to_numpy(), kind, rng)
+    road, rail = np.isin(kind, ["bus", "tram"]), kind == "rail"
+    tags = {
+        **_common_tags(p, rng, 0.97, p_uic),
+        "public_transport": _s(np.where(road | rail, "platform", None)),
+        "highway": _s(np.where((kind == "bus") & (rng.random(n) < 0.97) |
+                               (kind == "tram") & (rng.random(n) < 0.2), "bus_stop", None)),
+        "bus": _s(np.where((kind == "bus") & (rng.random(n) < 0.7), "yes", None)),
+        "tram": _s(np.where(kind == "tram", "yes", None)),
+        "railway": _s(np.where(rail, "platform", None)),
+        "train": _s(np.where(rail & (rng.random(n) < 0.5), "yes", None)),
+        "amenity": _s(np.where(kind == "ferry", "ferry_terminal", None)),
+        "ferry": _s(np.where((kind == "ferry") & (rng.random(n) < 0.5), "yes", None)),
+        "aerialway": _s(np.where(kind == "aerialway", "station", None)),
+        "uic_name": _s(np.where(np.isin(kind, ["rail", "ferry"]) & (rng.random(n) < 0.5),
+                                p["name"].to_numpy(), None)),
+        "local_ref": _s(local), "ref": _s(ref),
+        "ref:sloid": _s(_maybe(rng, n, 0.12, p["sloid"].to_numpy())),
+    }
+    return _frame(p, lat, lon, "platform", is_way, mode != "area", tags)
+
+
+def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
+    """stop_position nodes: per track, per tram platform, some per bus platform, shared in trios."""
+    n, kind = p.height, p["kind"].to_numpy()
+    u, pair = rng.random(n), (p["n"].to_numpy() == 2) & (kind == "bus")
+    trio = pair & (rng.random(p["sp_id"].max() + 1)[p["sp_id"].to_numpy()] < 0.35)
+    own = np.select([kind == "rail", kind == "tram", pair & ~trio, kind == "bus"],
+                    [u < 0.75, u < 0.6, u < 0.06, u < 0.15], False)
+    first_of_trio = trio & (p["k"].to_numpy() == 0)
+    keep = own | first_of_trio
+    sel = p.filter(pl.Series(keep))
+    # on the road or track: 4 m from the platform; a trio's stop sits between its two platforms
+    across = np.where(first_of_trio[keep], 0.0, 4.0)
+    lat, lon = _base(sel, rng, 1.5)
+    bearing = sel["bearing"].to_numpy() + np.pi / 2
+    lat, lon = geo.polar_offset(lat, lon, across, bearing)
+    mid_lat, mid_lon = geo.polar_offset(sel["sp_lat"].to_numpy(), sel["sp_lon"].to_numpy(),
+                                        sel["shift_m"].to_numpy(), sel["shift_dir"].to_numpy())
+    lat = np.where(first_of_trio[keep], mid_lat, lat)
+    lon = np.where(first_of_trio[keep], mid_lon, lon)
+    k_kind, m = sel["kind"].to_numpy(), sel.height
+    local, ref = osm_noise.local_refs(sel["designation"].to_numpy(), sel["k"].to_numpy(),
+                                      sel["n"].to_numpy(), k_kind, rng)
+    tags = {
+        **_common_tags(sel, rng, 0.8, np.where(sel["way_mode"].to_numpy() == "halt", 0.0, 0.7)),
+        "public_transport": _s(np.full(m, "stop_position", dtype=object)),
+        "bus": _s(np.where(k_kind == "bus", "yes", None)),
+        "tram": _s(np.where(k_kind == "tram", "yes", None)),
+        "train": _s(np.where(k_kind == "rail", "yes", None)),
+        "railway": _s(np.select([k_kind == "tram", k_kind == "rail"], ["tram_stop", "stop"], None)),
+        "local_ref": _s(np.where(k_kind == "rail", local, None)),
+        "ref": _s(np.where(k_kind == "rail", ref, None)),
+    }
+    out = _frame(sel, lat, lon, "stop", np.zeros(m, dtype=bool), np.ones(m, dtype=bool), tags)
+    # the trio's stop belongs to the second platform as well (pl_id + 1: same place, k = 1)
+    return out.with_columns(pl_id2=pl.when(pl.Series(first_of_trio[keep]))
+                            .then(pl.col("pl_id") + 1).otherwise(None))
+
+
+def station_elements(sp: pl.DataFrame, rng) -> pl.DataFrame:
+    """Station nodes (never match candidates): railway stations and big bus stations."""
+    kind, n = sp["kind"].to_numpy(), sp["n_platforms"].to_numpy()
+    rail = (kind == "rail") & (sp["way_mode"].to_numpy() != "halt") & (rng.random(sp.height) < 0.95)
+    bus_hub = (kind == "bus") & (n >= 4) & (rng.random(sp.height) < 0.5)
+    sel = sp.filter(pl.Series(rail | bus_hub))
+    m, is_rail = sel.height, sel["kind"].to_numpy() == "rail"
+    lat, lon = _base(sel, rng, 3.0)
+    small = sel["n_platforms"].to_numpy() <= 2
+    tags = {
+        **_common_tags(sel, rng, 1.0, np.where(is_rail, 0.95, 0.3)),
+        "public_transport": _s(np.full(m, "station", dtype=object)),
+        "railway": _s(np.where(is_rail, np.where(small & (rng.random(m) < 0.4), "halt",
+                                                 "station"), None)),
+        "amenity": _s(np.where(is_rail, None, "bus_station")),
+        "uic_name": _s(np.where(is_rail, sel["name"].to_numpy(), None)),
+    }
+    frame = sel.with_columns(pl_id=pl.lit(None, pl.Int64))
+    return _frame(frame, lat, lon, "station", np.zeros(m, dtype=bool), np.zeros(m, dtype=bool),
+                  tags)
+
+
+def _frame(p: pl.DataFrame, lat, lon, role: str, is_way, candidate, tags) -> pl.DataFrame:
+    """Assemble elements with every tag column present (null where absent)."""
+    cols = {k: tags.get(k, pl.Series([None] * p.height, dtype=pl.Utf8)) for k in TAG_KEYS}
+    return pl.DataFrame({
+        "elem": np.where(is_way, "way", "node"), "role": role,
+        "pl_id": p["pl_id"].cast(pl.Int64), "pl_id2": pl.Series([None] * p.height, dtype=pl.Int64),
+        "sp_id": p["sp_id"].cast(pl.Int64), "kind": p["kind"],
+        "lat": lat, "lon": lon, "bearing": p["bearing"], "candidate": candidate, **cols,
+    })
