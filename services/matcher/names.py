@@ -13,6 +13,7 @@ _WORDS = {
     r"ste|sainte|santa": "sainte",
     r"str|strasse": "strasse",
     r"pl|platz": "platz",
+    r"av|ave|avenue": "avenue",
 }
 
 
@@ -25,6 +26,8 @@ def normalize(expr: pl.Expr) -> pl.Expr:
     e = e.str.replace_all(r"(\w)str\b", "${1}strasse")
     for pattern, word in _WORDS.items():
         e = e.str.replace_all(rf"\b(?:{pattern})\b", word)
+    # German transliterated umlauts ("Zuerich") fold like the accented form ("Zürich" -> "zurich").
+    e = e.str.replace_all("ue", "u").str.replace_all("oe", "o").str.replace_all("ae", "a")
     return e.str.replace_all(r"\s+", " ").str.strip_chars()
 
 

@@ -27,7 +27,12 @@ class Profile:
     pair_ratio_fallback: float = 2.0
     official_count_max_m: float = 30.0
     trio_side_max_m: float = 15.0
-    exact_max_m: float = 1000.0  # a uic_ref farther than this is a wrong tag, not a match
+    exact_max_m: float = 500.0  # a uic_ref farther than this is a wrong tag, not a match
+    # A target within 25 m of another UIC's stop, and 4x (and 50 m) farther from its own UIC's
+    # nearest stop, most likely carries a neighbour's copied uic_ref.
+    exact_trap_near_m: float = 25.0
+    exact_trap_ratio: float = 4.0
+    exact_trap_min_own_m: float = 50.0
     name_max_m: float | None = None
     route_max_m: float = 50.0
     proximity_radii_m: tuple[float, ...] = (50.0, 150.0)

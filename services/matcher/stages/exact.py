@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from matcher import spatial
 from matcher.assignment import unique_pairs
 from matcher.context import Context
 from matcher.stages.candidates import keyed, local_ref_agrees, with_evidence
@@ -13,7 +14,8 @@ def run(ctx: Context) -> None:
     """1:N and N:1 take everything; N:M pairs only through local_ref = designation."""
     edges = keyed(ctx, "uic", "uic", ctx.open_targets.filter(pl.col("uic").is_not_null()))
     # A uic_ref far from every platform of that UIC is a wrong tag, not evidence.
-    edges = edges.filter(pl.col("dist") <= ctx.profile.exact_max_m).with_columns(
+    edges = edges.filter(pl.col("dist") <= ctx.profile.exact_max_m)
+    edges = edges.join(suspect_targets(ctx, edges), on="target_id", how="anti").with_columns(
         n_stops=pl.col("sloid").n_unique().over("uic"),
         n_targets=pl.col("target_id").n_unique().over("uic"))
     simple = edges.filter((pl.col("n_stops") == 1) | (pl.col("n_targets") == 1))
@@ -25,3 +27,17 @@ def run(ctx: Context) -> None:
         with_evidence(by_ref, "exact", uic=pl.col("uic"), stops=pl.col("n_stops"),
                       units=pl.col("n_targets"), local_ref=pl.col("local_ref")),
     ]))
+
+
+def suspect_targets(ctx: Context, edges: pl.DataFrame) -> pl.DataFrame:
+    """Targets sitting on another UIC's stop, far from their own: a copied neighbour's uic_ref."""
+    p = ctx.profile
+    own = edges.group_by("target_id").agg(d_own=pl.col("dist").min())
+    targets = ctx.open_targets.filter(pl.col("uic").is_not_null())
+    near = spatial.candidate_edges(targets, ctx.atlas, p.exact_trap_near_m,
+                                   ["target_id", "uic"], ["uic"])
+    other = near.filter(pl.col("uic") != pl.col("uic_right")).group_by("target_id").agg(
+        d_other=pl.col("dist").min())
+    return own.join(other, on="target_id").filter(
+        (pl.col("d_own") >= p.exact_trap_ratio * pl.col("d_other"))
+        & (pl.col("d_own") >= p.exact_trap_min_own_m)).select("target_id")
