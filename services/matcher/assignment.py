@@ -48,27 +48,37 @@ def _components(edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def assign(edges: pl.DataFrame, cost: str = "dist") -> pl.DataFrame:
-    """Maximum-cardinality, then minimum-cost, one-to-one subset of the edges."""
+    """Maximum-cardinality, then minimum-cost, one-to-one subset; ties are left out."""
     if edges.is_empty():
         return edges
     a, b, comp = _components(edges)
     edges = edges.with_columns(_a=pl.Series(a), _b=pl.Series(b), _c=pl.Series(comp))
-    sizes = edges.group_by("_c").agg(na=pl.col("_a").n_unique(), nb=pl.col("_b").n_unique(),
-                                     n=pl.len())
-    simple = sizes.filter(pl.col("n") == 1)["_c"]
-    # A component that is a single edge needs no solver; only real conflicts go to scipy.
-    keep = [edges.filter(pl.col("_c").is_in(simple.implode()))]
-    hard = edges.filter(~pl.col("_c").is_in(simple.implode()))
-    for _, comp_edges in hard.sort("_c", "sloid", "target_id").group_by("_c", maintain_order=True):
-        keep.append(_solve(comp_edges, cost))
-    return pl.concat(keep).drop("_a", "_b", "_c")
+    star = (pl.col("_a").n_unique().over("_c") == 1) | (pl.col("_b").n_unique().over("_c") == 1)
+    # A star (one stop or one target) takes its strictly closest edge; no solver needed.
+    stars = edges.filter(star)
+    lowest = pl.col(cost) == pl.col(cost).min().over("_c")
+    chosen = [stars.filter(lowest & (lowest.sum().over("_c") == 1))]
+    hard = edges.filter(~star).sort("_c", "_a", "_b")
+    if not hard.is_empty():
+        chosen.append(hard.filter(pl.Series(_solve_all(hard, cost))))
+    return pl.concat(chosen).drop("_a", "_b", "_c")
 
 
-def _solve(edges: pl.DataFrame, cost: str) -> pl.DataFrame:
+def _solve_all(hard: pl.DataFrame, cost: str) -> np.ndarray:
+    """Keep-mask over edges sorted by component: each component solved on numpy slices."""
+    a, b, c = hard["_a"].to_numpy(), hard["_b"].to_numpy(), hard["_c"].to_numpy()
+    d = hard[cost].to_numpy().astype(float)
+    bounds = np.flatnonzero(np.diff(c)) + 1
+    keep = np.zeros(len(c), dtype=bool)
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(c)], strict=True):
+        keep[lo:hi] = _solve(a[lo:hi], b[lo:hi], d[lo:hi])
+    return keep
+
+
+def _solve(a: np.ndarray, b: np.ndarray, d: np.ndarray) -> np.ndarray:
     """One component: the optimal matching, minus edges some equally good matching avoids."""
-    ra = edges["_a"].rank("dense").cast(pl.Int64).to_numpy() - 1
-    rb = edges["_b"].rank("dense").cast(pl.Int64).to_numpy() - 1
-    d = edges[cost].to_numpy().astype(float)
+    ra = np.unique(a, return_inverse=True)[1]
+    rb = np.unique(b, return_inverse=True)[1]
     # Non-edges cost 0 and edges d - big, so cardinality comes first, then total distance.
     big = 1.0 + float(d.max()) * (len(d) + 1)
     matrix = np.zeros((ra.max() + 1, rb.max() + 1))
@@ -81,8 +91,7 @@ def _solve(edges: pl.DataFrame, cost: str) -> pl.DataFrame:
         trial[r, c] = 0.0
         if _optimum(trial)[0] > best + 1e-6:
             firm.add((r, c))
-    mask = np.fromiter(((r, c) in firm for r, c in zip(ra, rb, strict=True)), bool, len(ra))
-    return edges.filter(pl.Series(mask))
+    return np.fromiter(((r, c) in firm for r, c in zip(ra, rb, strict=True)), bool, len(ra))
 
 
 def _optimum(matrix: np.ndarray) -> tuple[float, list[tuple[int, int]]]:
