@@ -15,9 +15,11 @@ from matcher.offline import summarize
 Report = Callable[[str, int, int], Awaitable[None]]
 
 # Result tables of a run schema; the DDL lives in code because run schemas are not migrated.
+# Evidence stays text (JSON): staging.load_frames reads every table of the schema back, and it
+# knows only the plain column types.
 TABLES = {
     "matches": ("sloid text NOT NULL, osm_id text NOT NULL, match_type text NOT NULL, "
-                "distance_m double precision, confidence double precision, evidence jsonb"),
+                "distance_m double precision, confidence double precision, evidence text"),
     "unmatched": "side text NOT NULL, id text NOT NULL, isolated boolean NOT NULL",
     "osm_units": "osm_id text NOT NULL, unit_id bigint NOT NULL, unit_kind text NOT NULL",
     "route_matches": ("level text NOT NULL, osm_relation_id bigint, gtfs_route_id text, "
