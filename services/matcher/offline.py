@@ -10,21 +10,27 @@ import polars as pl
 
 from matcher.engine import MatchResult, match
 from matcher.output import match_lines, write_json, write_jsonl
-from matcher.profiles import PROFILES
+from matcher.official import gtfs_official_stops
+from matcher.profiles import PROFILES, get_profile
 
 
-def load_inputs(atlas: Path, osm: Path, gtfs: Path | None) -> dict:
-    """Parse the three sources with the preprocess readers."""
-    from preprocess.atlas import read_atlas
+def load_inputs(atlas: Path, osm: Path, gtfs: Path | None, profile: str = "swiss") -> dict:
+    """Parse the sources with the preprocess readers (generic: official stops from GTFS)."""
     from preprocess.osm import read_osm
 
-    atlas_res, osm_res = read_atlas(atlas), read_osm(osm)
-    frames = {"atlas_stops": atlas_res.stops, "osm_elements": osm_res.elements,
+    if get_profile(profile).official_source == "gtfs":
+        official = gtfs_official_stops(atlas)
+    else:
+        from preprocess.atlas import read_atlas
+
+        official = read_atlas(atlas).stops
+    osm_res = read_osm(osm)
+    frames = {"atlas_stops": official, "osm_elements": osm_res.elements,
               "osm_routes": osm_res.routes, "osm_route_stops": osm_res.route_stops, "gtfs": None}
     if gtfs is not None:
         from preprocess.gtfs import read_gtfs
 
-        frames["gtfs"] = read_gtfs(gtfs, atlas_res.stops)
+        frames["gtfs"] = read_gtfs(gtfs, official)
     return frames
 
 
@@ -65,7 +71,7 @@ def summarize(result: MatchResult, profile: str, problems: pl.DataFrame | None) 
 
 def run(atlas: Path, osm: Path, gtfs: Path | None, profile: str, out: Path) -> dict:
     """Match files and write matches.jsonl, unmatched.jsonl, problems.jsonl and summary.json."""
-    inputs = load_inputs(atlas, osm, gtfs)
+    inputs = load_inputs(atlas, osm, gtfs, profile)
     result = match(inputs["atlas_stops"], inputs["osm_elements"], gtfs=inputs["gtfs"],
                    osm_routes=inputs["osm_routes"], osm_route_stops=inputs["osm_route_stops"],
                    profile=profile)
@@ -85,7 +91,8 @@ def run(atlas: Path, osm: Path, gtfs: Path | None, profile: str, out: Path) -> d
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `stopsync match` options."""
-    parser.add_argument("--atlas", type=Path, required=True, help="ATLAS traffic points CSV")
+    parser.add_argument("--atlas", type=Path, required=True,
+                        help="official stops: ATLAS CSV (swiss) or GTFS zip / stops.txt (generic)")
     parser.add_argument("--osm", type=Path, required=True, help="OSM XML or PBF extract")
     parser.add_argument("--gtfs", type=Path, default=None, help="GTFS zip (enables routes)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="swiss")

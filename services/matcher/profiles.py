@@ -8,11 +8,9 @@ SWISS_STAGES = (
     "manual", "trio", "exact", "name", "route", "proximity", "local_ref", "nearest",
     "normalized_name",
 )
-# A GTFS-only country has no UIC numbers worth trusting on the OSM side, so names lead.
-GENERIC_STAGES = (
-    "manual", "trio", "exact", "name", "route", "proximity", "local_ref", "nearest",
-    "normalized_name",
-)
+# Any GTFS-plus-OSM country: the same order; stages keyed on UIC simply find no keys when the
+# feed has none.
+GENERIC_STAGES = SWISS_STAGES
 
 
 @dataclass(frozen=True)
@@ -21,6 +19,7 @@ class Profile:
 
     name: str
     stages: tuple[str, ...]
+    official_source: str = "atlas"  # "atlas": ATLAS CSV; "gtfs": the feed's stops.txt
     pair_max_m: float = 12.0
     pair_agreeing_max_m: float = 15.0  # when platform, stop_position and official counts agree
     pair_ratio_strict: float = 1.5
@@ -51,7 +50,8 @@ class Profile:
 
 
 SWISS = Profile(name="swiss", stages=SWISS_STAGES)
-GENERIC = Profile(name="generic", stages=GENERIC_STAGES, name_max_m=1000.0)
+GENERIC = Profile(name="generic", stages=GENERIC_STAGES, official_source="gtfs",
+                  name_max_m=1000.0)
 PROFILES = {"swiss": SWISS, "generic": GENERIC}
 
 
