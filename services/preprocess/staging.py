@@ -95,7 +95,8 @@ async def _read_table(
     """COPY one table out as CSV and parse it with the types it was staged with."""
     buffer = io.BytesIO()
     await conn.copy_from_table(table, schema_name=schema, columns=list(columns), output=buffer,
-                               format="csv", header=True, null=NULL)
+                               format="csv", header=True, null=NULL, force_quote=True)
+    # Every value is quoted on the way out, so that an empty string differs from NULL (\N).
     text_schema = {name: pl.String for name in columns}
     frame = pl.read_csv(buffer.getvalue(), schema=text_schema, null_values=NULL)
     # Postgres writes booleans as t/f, which polars does not parse itself.
