@@ -12,21 +12,37 @@ import polars as pl
 from preprocess.boundary import Boundary, load_boundary
 from preprocess.errors import SourceError
 from preprocess.textfile import check_text, read_text_bytes
-from preprocess.validate import parse_lon_lat
+from preprocess.validate import blank_to_null, parse_lon_lat
 
 REQUIRED_COLUMNS = (
-    "sloid", "number", "uicCountryCode", "designation", "designationOfficial", "validFrom",
-    "validTo", "trafficPointElementType", "wgs84East", "wgs84North", "parentSloidServicePoint",
-    "servicePointBusinessOrganisationNumber", "servicePointBusinessOrganisationAbbreviationDe",
+    "sloid",
+    "number",
+    "uicCountryCode",
+    "designation",
+    "designationOfficial",
+    "validFrom",
+    "validTo",
+    "trafficPointElementType",
+    "wgs84East",
+    "wgs84North",
+    "parentSloidServicePoint",
+    "servicePointBusinessOrganisationNumber",
+    "servicePointBusinessOrganisationAbbreviationDe",
     "servicePointBusinessOrganisationDescriptionDe",
 )
 SWISS_COUNTRY_CODE = 85
 PLATFORM_TYPE = "BOARDING_PLATFORM"
 FILTERS = ("country", "boundary", "validity", "element_type")  # applied in this order
 ATLAS_SCHEMA = {
-    "sloid": pl.String, "uic": pl.Int64, "designation": pl.String,
-    "designation_official": pl.String, "lon": pl.Float64, "lat": pl.Float64,
-    "operator": pl.String, "operator_number": pl.String, "parent_sloid": pl.String,
+    "sloid": pl.String,
+    "uic": pl.Int64,
+    "designation": pl.String,
+    "designation_official": pl.String,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    "operator": pl.String,
+    "operator_number": pl.String,
+    "parent_sloid": pl.String,
     "duplicate_group": pl.Int64,
 }
 
@@ -41,9 +57,7 @@ class AtlasResult:
     duplicate_groups: int = 0
 
 
-def read_atlas(
-    path: Path, boundary: Boundary | None = None, today: date | None = None
-) -> AtlasResult:
+def read_atlas(path: Path, boundary: Boundary | None = None, today: date | None = None) -> AtlasResult:
     """Parse an ATLAS traffic-point CSV (or zip) into `atlas_stops`; bad input is a SourceError."""
     raw = _load_raw(Path(path))
     frame = _typed(raw, str(path))
@@ -80,9 +94,7 @@ def _typed(raw: pl.DataFrame, file: str) -> pl.DataFrame:
 def _parse_date(column: str) -> pl.Expr:
     """ISO dates, with the Swiss `dd.mm.yyyy` form as a fallback."""
     text = pl.col(column).str.strip_chars()
-    return pl.coalesce(
-        text.str.to_date("%Y-%m-%d", strict=False), text.str.to_date("%d.%m.%Y", strict=False)
-    )
+    return pl.coalesce(text.str.to_date("%Y-%m-%d", strict=False), text.str.to_date("%d.%m.%Y", strict=False))
 
 
 def _require_sloid(raw: pl.DataFrame, file: str) -> None:
@@ -121,25 +133,22 @@ def _filter_mask(name: str, frame: pl.DataFrame, boundary: Boundary, today: date
 
 def _shape(kept: pl.DataFrame) -> pl.DataFrame:
     """Rename to the `atlas_stops` contract; one row per sloid (the latest version wins)."""
-    blank_to_null = lambda c: pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(  # noqa: E731
-        pl.col(c).str.strip_chars()
-    )
     return (
         kept.sort("valid_from", descending=True, nulls_last=True)
         .unique("sloid", keep="first", maintain_order=True)
         .select(
             pl.col("sloid").str.strip_chars(),
             "uic",
-            blank_to_null("designation").alias("designation"),
+            blank_to_null(pl.col("designation")).alias("designation"),
             pl.col("designationOfficial").fill_null("").alias("designation_official"),
             "lon",
             "lat",
             pl.coalesce(
-                blank_to_null("servicePointBusinessOrganisationAbbreviationDe"),
-                blank_to_null("servicePointBusinessOrganisationDescriptionDe"),
+                blank_to_null(pl.col("servicePointBusinessOrganisationAbbreviationDe")),
+                blank_to_null(pl.col("servicePointBusinessOrganisationDescriptionDe")),
             ).alias("operator"),
-            blank_to_null("servicePointBusinessOrganisationNumber").alias("operator_number"),
-            blank_to_null("parentSloidServicePoint").alias("parent_sloid"),
+            blank_to_null(pl.col("servicePointBusinessOrganisationNumber")).alias("operator_number"),
+            blank_to_null(pl.col("parentSloidServicePoint")).alias("parent_sloid"),
         )
         .sort("sloid")
     )
@@ -149,12 +158,10 @@ def _with_duplicate_groups(stops: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Number the groups of rows sharing a non-empty (number, designation); singletons get null."""
     key = pl.struct("uic", "designation")
     in_group = pl.col("designation").is_not_null() & (pl.len().over("uic", "designation") > 1)
-    stops = stops.with_columns(
-        pl.when(in_group).then(key.rank("dense")).otherwise(None).alias("_rank")
-    )
+    stops = stops.with_columns(pl.when(in_group).then(key.rank("dense")).otherwise(None).alias("_rank"))
     # Dense rank over all rows leaves gaps where singletons were: renumber the groups 1..n.
-    stops = stops.with_columns(
-        pl.col("_rank").rank("dense").cast(pl.Int64).alias("duplicate_group")
-    ).drop("_rank")
+    stops = stops.with_columns(pl.col("_rank").rank("dense").cast(pl.Int64).alias("duplicate_group")).drop(
+        "_rank"
+    )
     groups = stops["duplicate_group"].n_unique() - (1 if stops["duplicate_group"].null_count() else 0)
     return stops.select(list(ATLAS_SCHEMA)).cast(ATLAS_SCHEMA), int(groups)

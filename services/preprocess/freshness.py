@@ -58,8 +58,7 @@ async def probe(
         if not path.is_file():
             raise SourceError(source, str(path), "file not found")
         stat = path.stat()
-        return SourceProbe(url, str(path.resolve()), None, None, stat.st_size, stat.st_mtime,
-                           file_hash(path))
+        return SourceProbe(url, str(path.resolve()), None, None, stat.st_size, stat.st_mtime, file_hash(path))
 
     async def attempt() -> httpx.Response:
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as client:

@@ -12,8 +12,7 @@ from preprocess.gtfs_identity import parse_stop_ids, resolve_sloids
 from preprocess.gtfs_itineraries import build_itineraries, encode_stop_times
 from preprocess.validate import parse_lon_lat
 
-STOP_COLUMNS = ("stop_id", "uic", "platform", "name", "lon", "lat", "sloid", "resolve_method",
-                "confidence")
+STOP_COLUMNS = ("stop_id", "uic", "platform", "name", "lon", "lat", "sloid", "resolve_method", "confidence")
 YEAR_SUFFIX = r"-j\d{2}\b"  # the timetable year in Swiss route ids: `-j25` -> `-jXX`
 
 
@@ -64,12 +63,21 @@ def resolve(parsed: ParsedGtfs, atlas_stops: pl.DataFrame) -> GtfsResult:
 
 def _stops(raw: pl.DataFrame, where: str) -> pl.DataFrame:
     """Typed stops with UIC and platform parsed from the Swiss ids."""
-    located = parse_lon_lat(raw.with_row_index("row", offset=2), "gtfs", where,
-                            "stop_lon", "stop_lat")
-    return parse_stop_ids(located).select(
-        "stop_id", "uic", "platform", pl.col("stop_name").alias("name"), "lon", "lat",
-        "location_type", "original_stop_id",
-    ).unique("stop_id", keep="first", maintain_order=True)
+    located = parse_lon_lat(raw.with_row_index("row", offset=2), "gtfs", where, "stop_lon", "stop_lat")
+    return (
+        parse_stop_ids(located)
+        .select(
+            "stop_id",
+            "uic",
+            "platform",
+            pl.col("stop_name").alias("name"),
+            "lon",
+            "lat",
+            "location_type",
+            "original_stop_id",
+        )
+        .unique("stop_id", keep="first", maintain_order=True)
+    )
 
 
 def _routes(raw: pl.DataFrame) -> pl.DataFrame:
@@ -86,6 +94,6 @@ def _routes(raw: pl.DataFrame) -> pl.DataFrame:
 
 def _trips(raw: pl.DataFrame) -> pl.DataFrame:
     """Trips with an integer direction."""
-    return raw.with_columns(
-        pl.col("direction_id").str.strip_chars().cast(pl.Int32, strict=False)
-    ).unique("trip_id", keep="first", maintain_order=True)
+    return raw.with_columns(pl.col("direction_id").str.strip_chars().cast(pl.Int32, strict=False)).unique(
+        "trip_id", keep="first", maintain_order=True
+    )

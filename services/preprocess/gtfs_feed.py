@@ -15,13 +15,24 @@ from preprocess.errors import SourceError
 from preprocess.textfile import BOM, check_text
 
 TABLE_COLUMNS = {
-    "stops.txt": {"stop_id": True, "stop_name": True, "stop_lat": True, "stop_lon": True,
-                  "location_type": False, "parent_station": False, "platform_code": False,
-                  "original_stop_id": False},
-    "routes.txt": {"route_id": True, "agency_id": False, "route_short_name": False,
-                   "route_long_name": False, "route_type": True},
-    "trips.txt": {"route_id": True, "trip_id": True, "direction_id": False,
-                  "trip_headsign": False},
+    "stops.txt": {
+        "stop_id": True,
+        "stop_name": True,
+        "stop_lat": True,
+        "stop_lon": True,
+        "location_type": False,
+        "parent_station": False,
+        "platform_code": False,
+        "original_stop_id": False,
+    },
+    "routes.txt": {
+        "route_id": True,
+        "agency_id": False,
+        "route_short_name": False,
+        "route_long_name": False,
+        "route_type": True,
+    },
+    "trips.txt": {"route_id": True, "trip_id": True, "direction_id": False, "trip_headsign": False},
 }
 STOP_TIME_COLUMNS = {"trip_id": pl.String, "stop_id": pl.String, "stop_sequence": pl.Int32}
 CHUNK_BYTES = 64 << 20  # stop_times is read this much at a time: memory stays bounded

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from preprocess.validate import blank_to_null
+
 # The resolution steps in order, with the confidence each one earns.
 METHODS = (
     ("original_stop_id", 1.0),  # the feed names the sloid itself
@@ -24,19 +26,13 @@ def parse_stop_ids(stops: pl.DataFrame) -> pl.DataFrame:
     )
     from_sloid = pl.col("original_stop_id").str.extract(SLOID_UIC, 1).cast(pl.Int64, strict=False)
     platform = pl.coalesce(
-        _blank_null(pl.col("platform_code")),
-        _blank_null(pl.col("stop_id").str.split(":").list.get(2, null_on_oob=True)),
+        blank_to_null(pl.col("platform_code")),
+        blank_to_null(pl.col("stop_id").str.split(":").list.get(2, null_on_oob=True)),
     )
     return stops.with_columns(
         pl.coalesce(swiss_id.cast(pl.Int64, strict=False), from_sloid + 8_500_000).alias("uic"),
         platform.alias("platform"),
     )
-
-
-def _blank_null(expr: pl.Expr) -> pl.Expr:
-    """Empty or blank text becomes null."""
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
 def normalize_platform(expr: pl.Expr) -> pl.Expr:
@@ -52,10 +48,14 @@ def resolve_sloids(stops: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
         open_stops = candidates.join(found, on="stop_id", how="anti")
         hits = finder(open_stops, atlas).unique("stop_id", keep="any")
         found = pl.concat([found, hits.select("stop_id", "sloid", pl.lit(step, pl.Int32).alias("step"))])
-    methods = pl.DataFrame({
-        "step": list(range(len(METHODS))), "resolve_method": [m for m, _ in METHODS],
-        "confidence": [c for _, c in METHODS],
-    }, schema={"step": pl.Int32, "resolve_method": pl.String, "confidence": pl.Float64})
+    methods = pl.DataFrame(
+        {
+            "step": list(range(len(METHODS))),
+            "resolve_method": [m for m, _ in METHODS],
+            "confidence": [c for _, c in METHODS],
+        },
+        schema={"step": pl.Int32, "resolve_method": pl.String, "confidence": pl.Float64},
+    )
     return (
         stops.join(found.join(methods, on="step"), on="stop_id", how="left")
         .with_columns(pl.col("confidence").fill_null(0.0))
@@ -65,34 +65,40 @@ def resolve_sloids(stops: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
 
 def _by_original_id(stops: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
     """original_stop_id is itself a known sloid."""
-    return stops.join(atlas.select("sloid"), left_on="original_stop_id", right_on="sloid",
-                      how="inner").with_columns(pl.col("original_stop_id").alias("sloid"))
+    return stops.join(
+        atlas.select("sloid"), left_on="original_stop_id", right_on="sloid", how="inner"
+    ).with_columns(pl.col("original_stop_id").alias("sloid"))
 
 
 def _by_platform(stops: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
     """Same UIC and normalized platform, where ATLAS has exactly one such sloid."""
-    keyed = atlas.filter(pl.col("designation").is_not_null()).with_columns(
-        normalize_platform(pl.col("designation")).alias("pkey")
-    ).filter(pl.len().over("uic", "pkey") == 1)
-    return stops.filter(pl.col("platform").is_not_null()).with_columns(
-        normalize_platform(pl.col("platform")).alias("pkey")
-    ).join(keyed.select("uic", "pkey", "sloid"), on=["uic", "pkey"], how="inner")
+    keyed = (
+        atlas.filter(pl.col("designation").is_not_null())
+        .with_columns(normalize_platform(pl.col("designation")).alias("pkey"))
+        .filter(pl.len().over("uic", "pkey") == 1)
+    )
+    return (
+        stops.filter(pl.col("platform").is_not_null())
+        .with_columns(normalize_platform(pl.col("platform")).alias("pkey"))
+        .join(keyed.select("uic", "pkey", "sloid"), on=["uic", "pkey"], how="inner")
+    )
 
 
 def _by_distance(stops: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
     """Same UIC within half a metre, kept only where the pairing is one-to-one."""
     pairs = stops.select("stop_id", "uic", "lon", "lat").join(
         atlas.select("sloid", "uic", pl.col("lon").alias("a_lon"), pl.col("lat").alias("a_lat")),
-        on="uic", how="inner",
+        on="uic",
+        how="inner",
     )
     # Equirectangular distance: exact enough at half a metre.
     mean_lat = ((pl.col("lat") + pl.col("a_lat")) / 2).radians()
     dx = (pl.col("lon") - pl.col("a_lon")).radians() * mean_lat.cos()
     dy = (pl.col("lat") - pl.col("a_lat")).radians()
     close = pairs.filter(((dx**2 + dy**2).sqrt() * EARTH_RADIUS_M) <= SAME_PLACE_METRES)
-    return close.filter(
-        (pl.len().over("stop_id") == 1) & (pl.len().over("sloid") == 1)
-    ).select("stop_id", "sloid")
+    return close.filter((pl.len().over("stop_id") == 1) & (pl.len().over("sloid") == 1)).select(
+        "stop_id", "sloid"
+    )
 
 
 def _by_single_uic(stops: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:

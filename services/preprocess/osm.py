@@ -15,24 +15,38 @@ from preprocess.errors import SourceError
 from preprocess.osm_read import is_pbf, read_pbf, read_xml
 
 TAG_COLUMNS = {  # frame column -> OSM keys, first present wins
-    "name": ("name",), "uic_name": ("uic_name",), "uic_ref": ("uic_ref",),
-    "local_ref": ("local_ref", "ref"), "operator": ("operator",), "network": ("network",),
-    "gtfs_name": ("gtfs:name",), "gtfs_id": ("gtfs:stop_id", "gtfs:id"),
-    "ref_sloid": ("ref:sloid",), "wikidata": ("wikidata",),
+    "name": ("name",),
+    "uic_name": ("uic_name",),
+    "uic_ref": ("uic_ref",),
+    "local_ref": ("local_ref", "ref"),
+    "operator": ("operator",),
+    "network": ("network",),
+    "gtfs_name": ("gtfs:name",),
+    "gtfs_id": ("gtfs:stop_id", "gtfs:id"),
+    "ref_sloid": ("ref:sloid",),
+    "wikidata": ("wikidata",),
 }
 CLASS_KEYS = ("public_transport", "railway", "amenity", "aerialway", "tram")
 ELEMENT_SCHEMA = {
-    "osm_id": pl.String, "osm_type": pl.String, "lon": pl.Float64, "lat": pl.Float64,
-    **{c: pl.String for c in TAG_COLUMNS}, **{f"_{k}": pl.String for k in CLASS_KEYS},
+    "osm_id": pl.String,
+    "osm_type": pl.String,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    **{c: pl.String for c in TAG_COLUMNS},
+    **{f"_{k}": pl.String for k in CLASS_KEYS},
     "tags": pl.String,
 }
 ROUTE_SCHEMA = {
-    "relation_id": pl.Int64, "mode": pl.String, "ref": pl.String, "name": pl.String,
-    "network": pl.String, "operator": pl.String, "gtfs_route_id": pl.String,
+    "relation_id": pl.Int64,
+    "mode": pl.String,
+    "ref": pl.String,
+    "name": pl.String,
+    "network": pl.String,
+    "operator": pl.String,
+    "gtfs_route_id": pl.String,
     "ref_trips": pl.String,
 }
-ROUTE_STOP_SCHEMA = {"relation_id": pl.Int64, "seq": pl.Int32, "osm_id": pl.String,
-                     "role": pl.String}
+ROUTE_STOP_SCHEMA = {"relation_id": pl.Int64, "seq": pl.Int32, "osm_id": pl.String, "role": pl.String}
 
 
 @dataclass
@@ -85,8 +99,9 @@ class _Collector:
         if osm_tags.is_stop_node(tags):
             self.stops.append(_record(str(osm_id), "node", lon, lat, tags))
 
-    def way(self, osm_id: int, refs: list[int], tags: dict[str, str],
-            centre: tuple[float, float] | None) -> None:
+    def way(
+        self, osm_id: int, refs: list[int], tags: dict[str, str], centre: tuple[float, float] | None
+    ) -> None:
         if not osm_tags.is_candidate_way(tags):
             return
         if centre is None:
@@ -94,17 +109,24 @@ class _Collector:
             self.way_owner.extend([len(self.ways)] * len(refs))
         self.ways.append((osm_id, tags, centre))
 
-    def relation(self, osm_id: int, members: list[tuple[str, int, str]],
-                 tags: dict[str, str]) -> None:
+    def relation(self, osm_id: int, members: list[tuple[str, int, str]], tags: dict[str, str]) -> None:
         if osm_tags.is_route_master(tags):
             self.masters.extend((osm_id, ref) for kind, ref, _ in members if kind == "relation")
         if not osm_tags.is_pt_route(tags):
             return
-        self.routes.append((osm_id, tags.get("route"), tags.get("ref"), tags.get("name"),
-                            tags.get("network"), tags.get("operator"),
-                            tags.get("gtfs:route_id"), tags.get("ref_trips")))
-        stops = [(kind, ref, role) for kind, ref, role in members
-                 if osm_tags.is_stop_member(kind, role)]
+        self.routes.append(
+            (
+                osm_id,
+                tags.get("route"),
+                tags.get("ref"),
+                tags.get("name"),
+                tags.get("network"),
+                tags.get("operator"),
+                tags.get("gtfs:route_id"),
+                tags.get("ref_trips"),
+            )
+        )
+        stops = [(kind, ref, role) for kind, ref, role in members if osm_tags.is_stop_member(kind, role)]
         self.route_stops.extend(
             (osm_id, seq, str(ref) if kind == "node" else f"way_{ref}", role)
             for seq, (kind, ref, role) in enumerate(stops, start=1)
@@ -143,13 +165,19 @@ class _Collector:
         pos = np.clip(np.searchsorted(ids, refs, sorter=order), 0, len(ids) - 1)
         found = ids[order[pos]] == refs if len(ids) else np.zeros(len(refs), bool)
         idx = order[pos][found]
-        frame = pl.DataFrame({
-            "owner": np.frombuffer(self.way_owner, dtype=np.int64)[found],
-            "lon": np.frombuffer(self.node_lon, dtype=np.float64)[idx],
-            "lat": np.frombuffer(self.node_lat, dtype=np.float64)[idx],
-        }).group_by("owner").agg(
-            ((pl.col("lon").min() + pl.col("lon").max()) / 2).alias("lon"),
-            ((pl.col("lat").min() + pl.col("lat").max()) / 2).alias("lat"),
+        frame = (
+            pl.DataFrame(
+                {
+                    "owner": np.frombuffer(self.way_owner, dtype=np.int64)[found],
+                    "lon": np.frombuffer(self.node_lon, dtype=np.float64)[idx],
+                    "lat": np.frombuffer(self.node_lat, dtype=np.float64)[idx],
+                }
+            )
+            .group_by("owner")
+            .agg(
+                ((pl.col("lon").min() + pl.col("lon").max()) / 2).alias("lon"),
+                ((pl.col("lat").min() + pl.col("lat").max()) / 2).alias("lat"),
+            )
         )
         centres: list[tuple[float, float] | None] = [None] * count
         for owner, lon, lat in frame.iter_rows():
@@ -161,13 +189,19 @@ def _classified(frame: pl.DataFrame) -> pl.DataFrame:
     """Add `kind` and `is_tram`; stations are kept but never become match candidates."""
     pt, railway = pl.col("_public_transport"), pl.col("_railway")
     kind = (
-        pl.when((pt == "station") | (railway == "station")).then(pl.lit("station"))
-        .when(pl.col("_aerialway") == "station").then(pl.lit("aerialway"))
-        .when(pl.col("_amenity") == "ferry_terminal").then(pl.lit("ferry_terminal"))
-        .when(pt == "stop_position").then(pl.lit("stop_position"))
-        .when(pt == "platform").then(pl.lit("platform"))
+        pl.when((pt == "station") | (railway == "station"))
+        .then(pl.lit("station"))
+        .when(pl.col("_aerialway") == "station")
+        .then(pl.lit("aerialway"))
+        .when(pl.col("_amenity") == "ferry_terminal")
+        .then(pl.lit("ferry_terminal"))
+        .when(pt == "stop_position")
+        .then(pl.lit("stop_position"))
+        .when(pt == "platform")
+        .then(pl.lit("platform"))
         # A tram stop or halt without public_transport is mapped on the track: a stop position.
-        .when(railway.is_in(["tram_stop", "halt"]) | (pt == "halt")).then(pl.lit("stop_position"))
+        .when(railway.is_in(["tram_stop", "halt"]) | (pt == "halt"))
+        .then(pl.lit("stop_position"))
         .otherwise(pl.lit("platform"))
     )
     is_tram = ((railway == "tram_stop") | (pl.col("_tram") == "yes")).fill_null(False)
@@ -180,13 +214,22 @@ def _classified(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _with_direction_and_master(routes: pl.DataFrame, masters: list[tuple[int, int]]) -> pl.DataFrame:
     """Direction from the first `ref_trips` entry (`.H` or `.R`), and the route_master parent."""
-    parents = pl.DataFrame(masters, schema={"route_master_id": pl.Int64, "relation_id": pl.Int64},
-                           orient="row").unique("relation_id", keep="first")
-    direction = (pl.col("ref_trips").str.split(";").list.first().str.strip_chars()
-                 .str.extract(r"\.([HR])$", 1))
+    parents = pl.DataFrame(
+        masters, schema={"route_master_id": pl.Int64, "relation_id": pl.Int64}, orient="row"
+    ).unique("relation_id", keep="first")
+    direction = pl.col("ref_trips").str.split(";").list.first().str.strip_chars().str.extract(r"\.([HR])$", 1)
     return (
         routes.with_columns(direction.alias("direction"))
         .join(parents, on="relation_id", how="left")
-        .select("relation_id", "mode", "ref", "name", "network", "operator", "gtfs_route_id",
-                "direction", "route_master_id")
+        .select(
+            "relation_id",
+            "mode",
+            "ref",
+            "name",
+            "network",
+            "operator",
+            "gtfs_route_id",
+            "direction",
+            "route_master_id",
+        )
     )

@@ -17,10 +17,10 @@ class Sink(Protocol):
     """Receives the parsed objects, in file order."""
 
     def node(self, osm_id: int, lon: float, lat: float, tags: dict[str, str]) -> None: ...
-    def way(self, osm_id: int, refs: list[int], tags: dict[str, str],
-            centre: tuple[float, float] | None) -> None: ...
-    def relation(self, osm_id: int, members: list[tuple[str, int, str]],
-                 tags: dict[str, str]) -> None: ...
+    def way(
+        self, osm_id: int, refs: list[int], tags: dict[str, str], centre: tuple[float, float] | None
+    ) -> None: ...
+    def relation(self, osm_id: int, members: list[tuple[str, int, str]], tags: dict[str, str]) -> None: ...
 
 
 def is_pbf(path: Path) -> bool:
@@ -65,8 +65,9 @@ def _dispatch(elem: ET.Element, sink: Sink) -> None:
             centre = (float(centre_elem.get("lon", "nan")), float(centre_elem.get("lat", "nan")))
         sink.way(osm_id, refs, tags, centre)
     else:
-        members = [(m.get("type", ""), int(m.get("ref", "0")), m.get("role", ""))
-                   for m in elem.iter("member")]
+        members = [
+            (m.get("type", ""), int(m.get("ref", "0")), m.get("role", "")) for m in elem.iter("member")
+        ]
         sink.relation(osm_id, members, tags)
 
 
@@ -89,8 +90,8 @@ def read_pbf(path: Path, sink: Sink) -> None:
     """Read a PBF with osmium; way node locations come from osmium's own index."""
     keys = ("public_transport", "railway", "highway", "amenity", "aerialway", "uic_ref", "type")
     try:
-        processor = osmium.FileProcessor(str(path)).with_locations().with_filter(
-            osmium.filter.KeyFilter(*keys)
+        processor = (
+            osmium.FileProcessor(str(path)).with_locations().with_filter(osmium.filter.KeyFilter(*keys))
         )
         for obj in processor:
             _dispatch_pbf(obj, sink)
@@ -109,8 +110,7 @@ def _dispatch_pbf(obj: object, sink: Sink) -> None:
         centre = _bbox_centre(coords) if coords else None
         sink.way(obj.id, [], tags, centre)  # type: ignore[attr-defined]
     elif obj.is_relation():  # type: ignore[attr-defined]
-        members = [(MEMBER_TYPES.get(m.type, m.type), m.ref, m.role)
-                   for m in obj.members]  # type: ignore[attr-defined]
+        members = [(MEMBER_TYPES.get(m.type, m.type), m.ref, m.role) for m in obj.members]  # type: ignore[attr-defined]
         sink.relation(obj.id, members, tags)  # type: ignore[attr-defined]
 
 

@@ -10,14 +10,44 @@ STOP_NODE_TAGS = {
     "aerialway": frozenset({"station"}),
 }
 # Public-transport route values; hiking, foot, bicycle, road, mtb, ski and the like are dropped.
-PT_ROUTE_MODES = frozenset({
-    "bus", "trolleybus", "tram", "train", "light_rail", "subway", "monorail", "ferry",
-    "funicular", "aerialway", "share_taxi", "coach", "minibus", "railway",
-})
-KEPT_KEYS = frozenset({
-    "name", "uic_name", "uic_ref", "local_ref", "ref", "operator", "network", "ref:sloid",
-    "public_transport", "railway", "highway", "amenity", "aerialway", "tram", "bus", "train",
-})
+PT_ROUTE_MODES = frozenset(
+    {
+        "bus",
+        "trolleybus",
+        "tram",
+        "train",
+        "light_rail",
+        "subway",
+        "monorail",
+        "ferry",
+        "funicular",
+        "aerialway",
+        "share_taxi",
+        "coach",
+        "minibus",
+        "railway",
+    }
+)
+KEPT_KEYS = frozenset(
+    {
+        "name",
+        "uic_name",
+        "uic_ref",
+        "local_ref",
+        "ref",
+        "operator",
+        "network",
+        "ref:sloid",
+        "public_transport",
+        "railway",
+        "highway",
+        "amenity",
+        "aerialway",
+        "tram",
+        "bus",
+        "train",
+    }
+)
 STOP_ROLE_PREFIXES = ("stop", "platform")
 
 
@@ -49,6 +79,5 @@ def is_stop_member(member_type: str, role: str) -> bool:
 def kept_tags(tags: dict[str, str]) -> dict[str, str]:
     """The tags worth carrying to matching: names, refs, operators, gtfs:*, *wikidata."""
     return {
-        k: v for k, v in tags.items()
-        if k in KEPT_KEYS or k.startswith("gtfs:") or k.endswith("wikidata")
+        k: v for k, v in tags.items() if k in KEPT_KEYS or k.startswith("gtfs:") or k.endswith("wikidata")
     }

@@ -12,8 +12,8 @@ from typing import Any
 
 import asyncpg
 import polars as pl
-
 from common.settings import SourceSettings
+
 from preprocess.atlas import read_atlas
 from preprocess.boundary import load_boundary
 from preprocess.cache import StageCache, product_hash, stage_key
@@ -48,14 +48,23 @@ class _Run:
     async def fetch(self, name: str) -> Path:
         """Download (or locate) one source into the cache's raw folder."""
         url = getattr(self.sources, f"{name}_url")
-        return await download(url, self.sources.cache_dir / "raw", source=name,
-                              timeout=self.sources.http_timeout_seconds,
-                              retries=self.sources.http_retries)
+        return await download(
+            url,
+            self.sources.cache_dir / "raw",
+            source=name,
+            timeout=self.sources.http_timeout_seconds,
+            retries=self.sources.http_retries,
+        )
 
 
 async def preprocess_run(
-    conn: asyncpg.Connection, sources: SourceSettings, schema: str, run_type: str, report: Report,
-    *, today: date | None = None,
+    conn: asyncpg.Connection,
+    sources: SourceSettings,
+    schema: str,
+    run_type: str,
+    report: Report,
+    *,
+    today: date | None = None,
 ) -> dict:
     """Parse all sources into `schema`; on any failure the schema is dropped and the error raised."""
     run = _Run(sources, run_type, today or date.today(), StageCache(sources.cache_dir))
@@ -80,8 +89,12 @@ async def preprocess_run(
 
 
 async def _through_cache(
-    run: _Run, stage: str, inputs: Callable[[], Awaitable[tuple[str, Any]]],
-    compute: Callable[[Any], tuple[dict[str, pl.DataFrame], dict]], *, may_reuse_latest: bool,
+    run: _Run,
+    stage: str,
+    inputs: Callable[[], Awaitable[tuple[str, Any]]],
+    compute: Callable[[Any], tuple[dict[str, pl.DataFrame], dict]],
+    *,
+    may_reuse_latest: bool,
 ) -> tuple[dict[str, pl.DataFrame], dict]:
     """Products of one stage: the latest cached ones when allowed, else by key, else computed."""
     hits = run.summary.setdefault("cache_hits", {})
@@ -109,8 +122,11 @@ async def _atlas_step(run: _Run) -> None:
 
     def compute(argument: Any) -> tuple[dict[str, pl.DataFrame], dict]:
         result = read_atlas(argument[0], argument[1], run.today)
-        meta = {"raw_rows": result.raw_rows, "filter_counts": result.filter_counts,
-                "duplicate_groups": result.duplicate_groups}
+        meta = {
+            "raw_rows": result.raw_rows,
+            "filter_counts": result.filter_counts,
+            "duplicate_groups": result.duplicate_groups,
+        }
         return {"atlas_stops": result.stops}, meta
 
     frames, meta = await _through_cache(run, "atlas", inputs, compute, may_reuse_latest=True)
@@ -126,7 +142,10 @@ async def _gtfs_step(run: _Run) -> None:
         return stage_key(await asyncio.to_thread(file_hash, path)), path
 
     parsed, _ = await _through_cache(
-        run, "gtfs_parsed", parsed_inputs, lambda path: (vars(parse_gtfs(path)), {}),
+        run,
+        "gtfs_parsed",
+        parsed_inputs,
+        lambda path: (vars(parse_gtfs(path)), {}),
         may_reuse_latest=True,
     )
 
@@ -138,20 +157,25 @@ async def _gtfs_step(run: _Run) -> None:
         result = resolve(ParsedGtfs(**parsed), run.frames["atlas_stops"])
         return {"gtfs_stops": result.stops, "gtfs_itinerary_stops": result.itinerary_stops}, {}
 
-    resolved, _ = await _through_cache(run, "gtfs_identity", identity_inputs, identity,
-                                       may_reuse_latest=False)
-    run.frames.update({
-        "gtfs_stops": resolved["gtfs_stops"], "gtfs_routes": parsed["routes"],
-        "gtfs_itineraries": parsed["itineraries"],
-        "gtfs_itinerary_stops": resolved["gtfs_itinerary_stops"],
-    })
+    resolved, _ = await _through_cache(
+        run, "gtfs_identity", identity_inputs, identity, may_reuse_latest=False
+    )
+    run.frames.update(
+        {
+            "gtfs_stops": resolved["gtfs_stops"],
+            "gtfs_routes": parsed["routes"],
+            "gtfs_itineraries": parsed["itineraries"],
+            "gtfs_itinerary_stops": resolved["gtfs_itinerary_stops"],
+        }
+    )
 
 
 async def _osm_step(run: _Run) -> None:
     """OSM is fetched and parsed on every run: it is the side that changes daily."""
     result = await asyncio.to_thread(read_osm, await run.fetch("osm"))
-    run.frames.update({"osm_elements": result.elements, "osm_routes": result.routes,
-                       "osm_route_stops": result.route_stops})
+    run.frames.update(
+        {"osm_elements": result.elements, "osm_routes": result.routes, "osm_route_stops": result.route_stops}
+    )
 
 
 async def probe_sources(sources: SourceSettings, state_dir: Path) -> dict[str, dict]:
@@ -159,8 +183,12 @@ async def probe_sources(sources: SourceSettings, state_dir: Path) -> dict[str, d
     old = load_probes(Path(state_dir))
     result: dict[str, dict] = {}
     for name in SOURCES:
-        new = await probe(getattr(sources, f"{name}_url"), source=name,
-                          timeout=sources.http_timeout_seconds, retries=sources.http_retries)
+        new = await probe(
+            getattr(sources, f"{name}_url"),
+            source=name,
+            timeout=sources.http_timeout_seconds,
+            retries=sources.http_retries,
+        )
         result[name] = {"changed": not is_unchanged(old.get(name), new), **new.to_dict()}
     return result
 

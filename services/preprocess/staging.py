@@ -12,14 +12,25 @@ import polars as pl
 RUN_SCHEMA = re.compile(r"^run_[0-9a-f]{1,64}$")
 NULL = r"\N"  # COPY's NULL marker, so that empty strings stay empty strings
 SQL_TYPES = {
-    pl.String: "text", pl.Int64: "bigint", pl.Int32: "integer", pl.Float64: "double precision",
-    pl.Boolean: "boolean", pl.UInt32: "bigint",
+    pl.String: "text",
+    pl.Int64: "bigint",
+    pl.Int32: "integer",
+    pl.Float64: "double precision",
+    pl.Boolean: "boolean",
+    pl.UInt32: "bigint",
 }
-POLARS_TYPES = {"text": pl.String, "bigint": pl.Int64, "integer": pl.Int32,
-                "double precision": pl.Float64, "boolean": pl.Boolean}
+POLARS_TYPES = {
+    "text": pl.String,
+    "bigint": pl.Int64,
+    "integer": pl.Int32,
+    "double precision": pl.Float64,
+    "boolean": pl.Boolean,
+}
 KEY_INDEXES = {  # lookups the matcher and precompute make by id
-    "atlas_stops": ("sloid", "uic"), "osm_elements": ("osm_id", "uic_ref"),
-    "osm_route_stops": ("relation_id",), "gtfs_stops": ("stop_id", "sloid"),
+    "atlas_stops": ("sloid", "uic"),
+    "osm_elements": ("osm_id", "uic_ref"),
+    "osm_route_stops": ("relation_id",),
+    "gtfs_stops": ("stop_id", "sloid"),
     "gtfs_itinerary_stops": ("itinerary_id",),
 }
 
@@ -47,13 +58,15 @@ def table_ddl(schema: str, table: str, frame: pl.DataFrame) -> list[str]:
     qualified = f'"{schema}"."{table}"'
     has_point = {"lon", "lat"} <= set(frame.columns)
     if has_point:
-        cols.append('geom geometry(Point, 4326) GENERATED ALWAYS AS '
-                    '(ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED')
+        cols.append(
+            "geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"
+        )
     statements = [f"CREATE TABLE {qualified} ({', '.join(cols)})"]
     if has_point:
         statements.append(f"CREATE INDEX ON {qualified} USING gist (geom)")
-    statements += [f'CREATE INDEX ON {qualified} ("{c}")'
-                   for c in KEY_INDEXES.get(table, ()) if c in frame.columns]
+    statements += [
+        f'CREATE INDEX ON {qualified} ("{c}")' for c in KEY_INDEXES.get(table, ()) if c in frame.columns
+    ]
     return statements
 
 
@@ -69,8 +82,9 @@ async def stage_frames(
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False, null_value=NULL)
             buffer.seek(0)
-            await conn.copy_to_table(table, source=buffer, schema_name=schema,
-                                     columns=frame.columns, format="csv", null=NULL)
+            await conn.copy_to_table(
+                table, source=buffer, schema_name=schema, columns=frame.columns, format="csv", null=NULL
+            )
         await conn.execute(f'ANALYZE "{schema}"."{table}"')
         counts[table] = frame.height
     return counts
@@ -94,12 +108,24 @@ async def _read_table(
 ) -> pl.DataFrame:
     """COPY one table out as CSV and parse it with the types it was staged with."""
     buffer = io.BytesIO()
-    await conn.copy_from_table(table, schema_name=schema, columns=list(columns), output=buffer,
-                               format="csv", header=True, null=NULL, force_quote=True)
+    await conn.copy_from_table(
+        table,
+        schema_name=schema,
+        columns=list(columns),
+        output=buffer,
+        format="csv",
+        header=True,
+        null=NULL,
+        force_quote=True,
+    )
     # Every value is quoted on the way out, so that an empty string differs from NULL (\N).
     text_schema = {name: pl.String for name in columns}
     frame = pl.read_csv(buffer.getvalue(), schema=text_schema, null_values=NULL)
     # Postgres writes booleans as t/f, which polars does not parse itself.
-    return frame.with_columns(
-        (pl.col(n) == "t") if t == pl.Boolean else pl.col(n).cast(t) for n, t in columns.items()
-    ) if frame.height else pl.DataFrame(schema=columns)
+    return (
+        frame.with_columns(
+            (pl.col(n) == "t") if t == pl.Boolean else pl.col(n).cast(t) for n, t in columns.items()
+        )
+        if frame.height
+        else pl.DataFrame(schema=columns)
+    )

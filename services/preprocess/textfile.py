@@ -59,7 +59,9 @@ def _check_last_line(body: bytes, source: str, file: str, sep: str) -> None:
     last_fields = _field_count(lines[-1], sep)
     if last_fields < header_fields:
         raise SourceError(
-            source, file, f"truncated: last row has {last_fields} of {header_fields} fields",
+            source,
+            file,
+            f"truncated: last row has {last_fields} of {header_fields} fields",
             len(lines),
         )
 

@@ -31,3 +31,9 @@ def parse_lon_lat(frame: pl.DataFrame, source: str, file: str, lon: str, lat: st
     check_coordinate(frame, source, file, lon, "lon", -180, 180)
     check_coordinate(frame, source, file, lat, "lat", -90, 90)
     return frame
+
+
+def blank_to_null(expr: pl.Expr) -> pl.Expr:
+    """Strip text; empty or blank text becomes null."""
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)

@@ -24,10 +24,18 @@ def atlas_row(sloid: str, number: str = "8503000", designation: str = "1", **fie
     """One valid, kept Swiss boarding platform unless `fields` say otherwise."""
     row = {c: "" for c in ATLAS_COLUMNS}
     row.update(
-        sloid=sloid, number=number, designation=designation, uicCountryCode="85",
-        validFrom="2020-01-01", validTo="2099-12-31", trafficPointElementType="BOARDING_PLATFORM",
-        wgs84East=ZURICH[0], wgs84North=ZURICH[1], designationOfficial="Zürich HB",
-        parentSloidServicePoint="ch:1:sloid:3000", servicePointBusinessOrganisationNumber="100",
+        sloid=sloid,
+        number=number,
+        designation=designation,
+        uicCountryCode="85",
+        validFrom="2020-01-01",
+        validTo="2099-12-31",
+        trafficPointElementType="BOARDING_PLATFORM",
+        wgs84East=ZURICH[0],
+        wgs84North=ZURICH[1],
+        designationOfficial="Zürich HB",
+        parentSloidServicePoint="ch:1:sloid:3000",
+        servicePointBusinessOrganisationNumber="100",
         servicePointBusinessOrganisationAbbreviationDe="SBB",
         servicePointBusinessOrganisationDescriptionDe="Schweizerische Bundesbahnen",
         status="VALIDATED",
@@ -59,8 +67,7 @@ def zip_files(path: Path, files: dict[str, str | bytes]) -> Path:
 
 def osm_node(osm_id: int, lon: float, lat: float, **tags: str) -> str:
     """A `<node>` element; tag keys use `__` for `:` (gtfs__name -> gtfs:name)."""
-    body = "".join(f"<tag k={quoteattr(k.replace('__', ':'))} v={quoteattr(v)}/>"
-                   for k, v in tags.items())
+    body = "".join(f"<tag k={quoteattr(k.replace('__', ':'))} v={quoteattr(v)}/>" for k, v in tags.items())
     return f'<node id="{osm_id}" lon="{lon}" lat="{lat}">{body}</node>'
 
 
@@ -74,15 +81,16 @@ def osm_way(osm_id: int, refs: list[int], **tags: str) -> str:
 def osm_relation(osm_id: int, members: list[tuple[str, int, str]], **tags: str) -> str:
     """A `<relation>` element; members are (type, ref, role)."""
     mem = "".join(f'<member type="{t}" ref="{r}" role="{role}"/>' for t, r, role in members)
-    body = "".join(f"<tag k={quoteattr(k.replace('__', ':'))} v={quoteattr(v)}/>"
-                   for k, v in tags.items())
+    body = "".join(f"<tag k={quoteattr(k.replace('__', ':'))} v={quoteattr(v)}/>" for k, v in tags.items())
     return f'<relation id="{osm_id}">{mem}{body}</relation>'
 
 
 def write_osm(path: Path, elements: list[str]) -> Path:
     """An OSM XML document as Overpass writes it."""
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n'
-                    + "\n".join(elements) + "\n</osm>\n", encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n' + "\n".join(elements) + "\n</osm>\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -97,8 +105,10 @@ GTFS_STOPS = (
     "8500020:0:A,Bern Bahnhof,46.9490,7.4390,0,,,\n"
     "8500030,Olten,47.3520,7.9070,0,,,\n"
 )
-GTFS_ROUTES = ("route_id,agency_id,route_short_name,route_long_name,route_type\n"
-               "91-10-A-j25-1,11,10,Zürich - Basel,2\n92-3-j25,12,3,,3\n")
+GTFS_ROUTES = (
+    "route_id,agency_id,route_short_name,route_long_name,route_type\n"
+    "91-10-A-j25-1,11,10,Zürich - Basel,2\n92-3-j25,12,3,,3\n"
+)
 GTFS_TRIPS = (
     "route_id,service_id,trip_id,trip_headsign,direction_id\n"
     "91-10-A-j25-1,s1,t1,Basel SBB,0\n91-10-A-j25-1,s1,t2,Basel SBB,0\n"
@@ -119,7 +129,9 @@ def gtfs_files(**overrides: str | bytes) -> dict[str, str | bytes]:
     """The members of a small feed; keyword names like stop_times replace `stop_times.txt`."""
     files: dict[str, str | bytes] = {
         "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n11,SBB,x,Europe/Zurich\n",
-        "stops.txt": GTFS_STOPS, "routes.txt": GTFS_ROUTES, "trips.txt": GTFS_TRIPS,
+        "stops.txt": GTFS_STOPS,
+        "routes.txt": GTFS_ROUTES,
+        "trips.txt": GTFS_TRIPS,
         "stop_times.txt": GTFS_STOP_TIMES,
     }
     files.update({f"{name}.txt": body for name, body in overrides.items()})

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from preprocess.atlas import read_atlas
+from preprocess.atlas import ATLAS_SCHEMA, read_atlas
 from preprocess.errors import SourceError
 from preprocess.tests.factories import ATLAS_COLUMNS, atlas_row, atlas_text, write_atlas, zip_files
 
@@ -34,12 +34,7 @@ def test_filters_count_what_each_removes_in_order(tmp_path):
 def test_stops_have_the_contract_columns_and_types(tmp_path):
     rows = [atlas_row("ch:1:sloid:3000:0:1", servicePointBusinessOrganisationAbbreviationDe="")]
     stops = read_atlas(write_atlas(tmp_path / "a.csv", rows), today=TODAY).stops
-    assert stops.schema == pl.Schema({
-        "sloid": pl.String, "uic": pl.Int64, "designation": pl.String,
-        "designation_official": pl.String, "lon": pl.Float64, "lat": pl.Float64,
-        "operator": pl.String, "operator_number": pl.String, "parent_sloid": pl.String,
-        "duplicate_group": pl.Int64,
-    })
+    assert stops.schema == pl.Schema(ATLAS_SCHEMA)  # the contract in docs/architecture.md
     row = stops.row(0, named=True)
     assert row["uic"] == 8503000 and row["designation_official"] == "Zürich HB"
     assert row["operator"] == "Schweizerische Bundesbahnen"  # abbreviation empty: description
@@ -70,8 +65,7 @@ def test_duplicate_groups_share_number_and_non_empty_designation(tmp_path):
 
 def test_zipped_csv_reads_like_the_plain_one(tmp_path):
     body = b"\xef\xbb\xbf" + atlas_text([atlas_row("ch:1:sloid:3000:0:1")]).encode()
-    result = read_atlas(zip_files(tmp_path / "atlas.zip", {"actual_date-world.csv": body}),
-                        today=TODAY)
+    result = read_atlas(zip_files(tmp_path / "atlas.zip", {"actual_date-world.csv": body}), today=TODAY)
     assert result.stops["sloid"].to_list() == ["ch:1:sloid:3000:0:1"]
 
 

@@ -10,11 +10,25 @@ import pytest
 from preprocess.boundary import DEFAULT_BOUNDARY, load_boundary
 from preprocess.errors import SourceError
 
-INSIDE = {"Zürich": (8.54, 47.377), "Genève": (6.143, 46.204), "Lugano": (8.951, 46.005),
-          "Basel": (7.588, 47.559), "Schaffhausen": (8.634, 47.697), "Müstair": (10.447, 46.63),
-          "Chiasso": (9.03, 45.835), "Porrentruy": (7.076, 47.415), "Zermatt": (7.749, 46.02)}
-OUTSIDE = {"Vaduz": (9.52, 47.14), "Konstanz": (9.175, 47.665), "Como": (9.085, 45.81),
-           "Annemasse": (6.235, 46.193), "Mulhouse": (7.34, 47.75), "Livigno": (10.135, 46.538)}
+INSIDE = {
+    "Zürich": (8.54, 47.377),
+    "Genève": (6.143, 46.204),
+    "Lugano": (8.951, 46.005),
+    "Basel": (7.588, 47.559),
+    "Schaffhausen": (8.634, 47.697),
+    "Müstair": (10.447, 46.63),
+    "Chiasso": (9.03, 45.835),
+    "Porrentruy": (7.076, 47.415),
+    "Zermatt": (7.749, 46.02),
+}
+OUTSIDE = {
+    "Vaduz": (9.52, 47.14),
+    "Konstanz": (9.175, 47.665),
+    "Como": (9.085, 45.81),
+    "Annemasse": (6.235, 46.193),
+    "Mulhouse": (7.34, 47.75),
+    "Livigno": (10.135, 46.538),
+}
 
 
 def test_bundled_outline_is_a_valid_ring_of_reasonable_size():

@@ -20,8 +20,9 @@ def test_run_type_decision():
 
 def test_store_then_load_by_key(tmp_path):
     cache = StageCache(tmp_path)
-    frame = pl.DataFrame({"sloid": ["a", "b"], "uic": [1, None]}, schema={"sloid": pl.String,
-                                                                          "uic": pl.Int64})
+    frame = pl.DataFrame(
+        {"sloid": ["a", "b"], "uic": [1, None]}, schema={"sloid": pl.String, "uic": pl.Int64}
+    )
     key = stage_key("hash-of-file", "2026-01-01")
     cache.store("atlas", key, {"atlas_stops": frame}, {"raw_rows": 2})
     frames, meta = cache.load("atlas", key)

@@ -49,13 +49,15 @@ def test_unchanged_rule_needs_a_validator_on_both_sides():
     with_etag = SourceProbe("u", "u", etag='"a"', last_modified="Mon")
     assert is_unchanged(with_etag, SourceProbe("u", "u", etag='"a"'))
     assert not is_unchanged(with_etag, SourceProbe("u", "u", etag='"b"', last_modified="Mon"))
-    assert is_unchanged(SourceProbe("u", "u", last_modified="Mon"),
-                        SourceProbe("u", "u", last_modified="Mon"))
+    assert is_unchanged(
+        SourceProbe("u", "u", last_modified="Mon"), SourceProbe("u", "u", last_modified="Mon")
+    )
     assert not is_unchanged(SourceProbe("u", "u", etag='"a"'), SourceProbe("u", "u", last_modified="Mon"))
     assert not is_unchanged(None, with_etag)
     assert not is_unchanged(with_etag, SourceProbe("other", "other", etag='"a"'))
-    assert not is_unchanged(SourceProbe("u", "u", etag='"a"', length=1),
-                            SourceProbe("u", "u", etag='"a"', length=2))
+    assert not is_unchanged(
+        SourceProbe("u", "u", etag='"a"', length=1), SourceProbe("u", "u", etag='"a"', length=2)
+    )
 
 
 async def test_file_probe_hashes_content(tmp_path):

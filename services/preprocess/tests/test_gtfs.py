@@ -33,8 +33,10 @@ def test_swiss_stop_ids_give_uic_and_platform(feed):
 
 
 def test_each_resolution_method_with_its_confidence(feed):
-    got = {r["stop_id"]: (r["sloid"], r["resolve_method"], r["confidence"])
-           for r in feed.stops.iter_rows(named=True)}
+    got = {
+        r["stop_id"]: (r["sloid"], r["resolve_method"], r["confidence"])
+        for r in feed.stops.iter_rows(named=True)
+    }
     assert got == {
         "Parent8503000": (None, None, 0.0),  # a parent station is never a platform
         "8503000:0:1": ("ch:1:sloid:3000:0:1", "uic_platform", 0.95),
@@ -56,21 +58,23 @@ def test_distance_step_refuses_pairings_that_are_not_one_to_one(tmp_path, atlas)
 
 def test_route_ids_are_normalised(feed):
     assert dict(zip(feed.routes["route_id"], feed.routes["route_id_norm"], strict=True)) == {
-        "91-10-A-j25-1": "91-10-A-jXX-1", "92-3-j25": "92-3-jXX"}
+        "91-10-A-j25-1": "91-10-A-jXX-1",
+        "92-3-j25": "92-3-jXX",
+    }
     assert feed.routes["route_type"].dtype == pl.Int32
 
 
 def test_identical_trip_patterns_collapse_into_itineraries(feed):
     its = feed.itineraries.sort("itinerary_id")
     assert its.select("route_id", "direction_id", "headsign", "trip_count").rows() == [
-        ("91-10-A-j25-1", 0, "Basel SBB", 2), ("91-10-A-j25-1", 1, "Zürich HB", 1),
+        ("91-10-A-j25-1", 0, "Basel SBB", 2),
+        ("91-10-A-j25-1", 1, "Zürich HB", 1),
         ("92-3-j25", 0, "Bern", 1),
     ]
     assert its["route_id_norm"].to_list() == ["91-10-A-jXX-1"] * 2 + ["92-3-jXX"]
     first = feed.itinerary_stops.filter(itinerary_id=its["itinerary_id"][0]).sort("seq")
     assert first["stop_id"].to_list() == ["8503000:0:1", "8500030", "8500010"]
-    assert first["sloid"].to_list() == ["ch:1:sloid:3000:0:1", "ch:1:sloid:30:0:1",
-                                        "ch:1:sloid:10:0:1"]
+    assert first["sloid"].to_list() == ["ch:1:sloid:3000:0:1", "ch:1:sloid:30:0:1", "ch:1:sloid:10:0:1"]
     assert first["uic"].to_list() == [8503000, 8500030, 8500010]
     assert first["seq"].to_list() == [1, 2, 3]
 

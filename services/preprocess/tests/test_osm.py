@@ -17,12 +17,24 @@ NODES = [
     osm_node(3, 8.002, 47.0, public_transport="station", railway="station", name="Dorf Bahnhof"),
     osm_node(4, 8.003, 47.0, railway="tram_stop", local_ref="B", ref="ignored"),
     osm_node(5, 8.004, 47.0, amenity="ferry_terminal"),
-    osm_node(6, 8.005, 47.0, public_transport="platform", tram="yes", wikidata="Q1",
-             ref__sloid="ch:1:sloid:1:0:1", operator="VBZ", network="ZVV", uic_name="Dorf"),
+    osm_node(
+        6,
+        8.005,
+        47.0,
+        public_transport="platform",
+        tram="yes",
+        wikidata="Q1",
+        ref__sloid="ch:1:sloid:1:0:1",
+        operator="VBZ",
+        network="ZVV",
+        uic_name="Dorf",
+    ),
     osm_node(7, 8.006, 47.0, railway="halt"),
     osm_node(8, 8.007, 47.0, amenity="bench"),  # not a stop: dropped
     osm_node(9, 8.008, 47.0, aerialway="station", public_transport="station"),
-    osm_node(10, 8.1, 47.1), osm_node(11, 8.3, 47.2), osm_node(12, 8.2, 47.3),
+    osm_node(10, 8.1, 47.1),
+    osm_node(11, 8.3, 47.2),
+    osm_node(12, 8.2, 47.3),
 ]
 WAYS = [
     osm_way(100, [10, 11], aerialway="station", name="Bergstation"),
@@ -31,10 +43,24 @@ WAYS = [
     osm_way(103, [10, 11], highway="residential"),
 ]
 RELATIONS = [
-    osm_relation(500, [("node", 2, "stop"), ("way", 77, ""), ("node", 1, "platform"),
-                       ("way", 102, "platform_entry_only"), ("node", 4, "stop_exit_only")],
-                 type="route", route="bus", ref="31", name="Bus 31", network="ZVV",
-                 operator="VBZ", gtfs__route_id="91-31-j25-1", ref_trips="1.TA.91-31.H;2.R"),
+    osm_relation(
+        500,
+        [
+            ("node", 2, "stop"),
+            ("way", 77, ""),
+            ("node", 1, "platform"),
+            ("way", 102, "platform_entry_only"),
+            ("node", 4, "stop_exit_only"),
+        ],
+        type="route",
+        route="bus",
+        ref="31",
+        name="Bus 31",
+        network="ZVV",
+        operator="VBZ",
+        gtfs__route_id="91-31-j25-1",
+        ref_trips="1.TA.91-31.H;2.R",
+    ),
     osm_relation(501, [("node", 4, "stop")], type="route", route="tram", ref_trips="7.R"),
     osm_relation(502, [("node", 4, "stop")], type="route", route="train"),
     osm_relation(503, [("node", 1, "")], type="route", route="hiking"),
@@ -51,9 +77,16 @@ def parsed(tmp_path):
 def test_stop_nodes_are_kept_and_classified(parsed):
     kinds = dict(zip(parsed.elements["osm_id"], parsed.elements["kind"], strict=True))
     assert kinds == {
-        "1": "platform", "2": "stop_position", "3": "station", "4": "stop_position",
-        "5": "ferry_terminal", "6": "platform", "7": "stop_position", "9": "station",
-        "way_100": "aerialway", "way_102": "platform",
+        "1": "platform",
+        "2": "stop_position",
+        "3": "station",
+        "4": "stop_position",
+        "5": "ferry_terminal",
+        "6": "platform",
+        "7": "stop_position",
+        "9": "station",
+        "way_100": "aerialway",
+        "way_102": "platform",
     }
     trams = parsed.elements.filter("is_tram")["osm_id"].to_list()
     assert sorted(trams) == ["4", "6"]
@@ -65,9 +98,18 @@ def test_kept_tags_and_ref_fallback(parsed):
     assert rows["1"]["gtfs_name"] == "Dorf (GTFS)"
     six = rows["6"]
     assert (six["ref_sloid"], six["wikidata"], six["operator"], six["network"], six["uic_name"]) == (
-        "ch:1:sloid:1:0:1", "Q1", "VBZ", "ZVV", "Dorf")
-    assert json.loads(rows["1"]["tags"]) == {"highway": "bus_stop", "name": "Dorf", "ref": "2",
-                                              "gtfs:name": "Dorf (GTFS)"}
+        "ch:1:sloid:1:0:1",
+        "Q1",
+        "VBZ",
+        "ZVV",
+        "Dorf",
+    )
+    assert json.loads(rows["1"]["tags"]) == {
+        "highway": "bus_stop",
+        "name": "Dorf",
+        "ref": "2",
+        "gtfs:name": "Dorf (GTFS)",
+    }
 
 
 def test_candidate_ways_sit_at_their_bbox_centre(parsed):
@@ -84,7 +126,10 @@ def test_routes_keep_public_transport_with_direction_and_master(parsed):
     assert routes[502]["direction"] is None
     assert routes[500]["route_master_id"] == 600 and routes[502]["route_master_id"] is None
     assert (routes[500]["mode"], routes[500]["ref"], routes[500]["gtfs_route_id"]) == (
-        "bus", "31", "91-31-j25-1")
+        "bus",
+        "31",
+        "91-31-j25-1",
+    )
 
 
 def test_route_stops_are_ordered_stop_and_platform_members(parsed):
@@ -95,8 +140,7 @@ def test_route_stops_are_ordered_stop_and_platform_members(parsed):
 
 
 def test_overpass_center_is_used_when_given(tmp_path):
-    way = ('<way id="7"><center lat="46.5" lon="7.5"/><nd ref="99"/>'
-           '<tag k="aerialway" v="station"/></way>')
+    way = '<way id="7"><center lat="46.5" lon="7.5"/><nd ref="99"/><tag k="aerialway" v="station"/></way>'
     elements = read_osm(write_osm(tmp_path / "c.osm", [way])).elements
     assert elements.select("lon", "lat").row(0) == (7.5, 46.5)
 
@@ -106,12 +150,18 @@ def test_pbf_gives_the_same_frames(tmp_path):
     with osmium.SimpleWriter(str(path)) as writer:
         for node in parsed_nodes():
             writer.add_node(node)
-        writer.add_way(osmium.osm.mutable.Way(id=102, nodes=[10, 11, 12],
-                                              tags={"public_transport": "platform",
-                                                    "uic_ref": "8500002"}))
-        writer.add_relation(osmium.osm.mutable.Relation(
-            id=500, members=[("n", 2, "stop"), ("w", 102, "platform")],
-            tags={"type": "route", "route": "bus", "ref_trips": "5.R"}))
+        writer.add_way(
+            osmium.osm.mutable.Way(
+                id=102, nodes=[10, 11, 12], tags={"public_transport": "platform", "uic_ref": "8500002"}
+            )
+        )
+        writer.add_relation(
+            osmium.osm.mutable.Relation(
+                id=500,
+                members=[("n", 2, "stop"), ("w", 102, "platform")],
+                tags={"type": "route", "route": "bus", "ref_trips": "5.R"},
+            )
+        )
     result = read_osm(path)
     kinds = dict(zip(result.elements["osm_id"], result.elements["kind"], strict=True))
     assert kinds == {"2": "stop_position", "3": "station", "way_102": "platform"}
@@ -127,7 +177,8 @@ def parsed_nodes() -> list:
     return [
         mutable(id=2, location=(8.001, 47.0), tags={"public_transport": "stop_position"}),
         mutable(id=3, location=(8.002, 47.0), tags={"railway": "station"}),
-        mutable(id=10, location=(8.1, 47.1)), mutable(id=11, location=(8.3, 47.2)),
+        mutable(id=10, location=(8.1, 47.1)),
+        mutable(id=11, location=(8.3, 47.2)),
         mutable(id=12, location=(8.2, 47.3)),
     ]
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import asyncpg
 import pytest
-
 from common.settings import SourceSettings
+
 from preprocess.errors import SourceError
 from preprocess.pipeline import preprocess_run, probe_sources, remember_probe
 from preprocess.staging import load_frames
@@ -26,8 +26,16 @@ from preprocess.tests.pg import postgis_database
 
 pytestmark = pytest.mark.integration
 TODAY = date(2026, 6, 1)
-STAGED = {"atlas_stops", "osm_elements", "osm_routes", "osm_route_stops", "gtfs_stops",
-          "gtfs_routes", "gtfs_itineraries", "gtfs_itinerary_stops"}
+STAGED = {
+    "atlas_stops",
+    "osm_elements",
+    "osm_routes",
+    "osm_route_stops",
+    "gtfs_stops",
+    "gtfs_routes",
+    "gtfs_itineraries",
+    "gtfs_itinerary_stops",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +54,11 @@ async def conn(database):
 def write_sources(folder) -> dict[str, str]:
     """A complete set of small, consistent sources on disk."""
     atlas_rows = atlas_for_gtfs() + [atlas_row("ch:1:sloid:9:0:1", uicCountryCode="80")]
-    osm = [osm_node(1, 8.5402, 47.3782, public_transport="platform", uic_ref="8503000"),
-           osm_node(2, 7.5896, 47.5474, railway="station"),
-           osm_relation(9, [("node", 1, "platform")], type="route", route="train")]
+    osm = [
+        osm_node(1, 8.5402, 47.3782, public_transport="platform", uic_ref="8503000"),
+        osm_node(2, 7.5896, 47.5474, railway="station"),
+        osm_relation(9, [("node", 1, "platform")], type="route", route="train"),
+    ]
     return {
         "atlas_url": str(write_atlas(folder / "atlas.csv", atlas_rows)),
         "gtfs_url": str(zip_files(folder / "gtfs.zip", gtfs_files())),
@@ -76,10 +86,21 @@ async def test_complete_run_stages_every_frame(conn, tmp_path):
     summary = await preprocess_run(conn, sources, "run_a1", "complete", progress, today=TODAY)
     assert summary["run_type"] == "complete"
     assert summary["rows"] == {
-        "atlas_stops": 7, "gtfs_stops": 7, "gtfs_routes": 2, "gtfs_itineraries": 3,
-        "gtfs_itinerary_stops": 7, "osm_elements": 2, "osm_routes": 1, "osm_route_stops": 1}
-    assert summary["atlas"]["filter_counts"] == {"country": 1, "boundary": 0, "validity": 0,
-                                                 "element_type": 0}
+        "atlas_stops": 7,
+        "gtfs_stops": 7,
+        "gtfs_routes": 2,
+        "gtfs_itineraries": 3,
+        "gtfs_itinerary_stops": 7,
+        "osm_elements": 2,
+        "osm_routes": 1,
+        "osm_route_stops": 1,
+    }
+    assert summary["atlas"]["filter_counts"] == {
+        "country": 1,
+        "boundary": 0,
+        "validity": 0,
+        "element_type": 0,
+    }
     assert summary["atlas"]["raw_rows"] == 8
     assert summary["cache_hits"] == {"atlas": False, "gtfs_parsed": False, "gtfs_identity": False}
     assert set(summary["timings"]) == {"atlas", "gtfs", "osm", "staging"}
@@ -135,14 +156,16 @@ async def test_a_bad_source_fails_the_run_and_leaves_no_schema(conn, tmp_path, b
 async def test_http_sources_probe_then_run(conn, tmp_path):
     paths = write_sources(tmp_path)
     with LocalServer() as server:
-        urls = {key: server.put(f"{key}.bin", open(path, "rb").read())
-                for key, path in paths.items()}
-        urls["boundary_url"] = server.put(
-            "ch.geojson", open(SourceSettings().boundary_url, "rb").read())
+        urls = {key: server.put(f"{key}.bin", open(path, "rb").read()) for key, path in paths.items()}
+        urls["boundary_url"] = server.put("ch.geojson", open(SourceSettings().boundary_url, "rb").read())
         sources = SourceSettings(**urls, cache_dir=tmp_path / "cache", http_retries=1)
         first = await probe_sources(sources, tmp_path / "state")
         assert {n: p["changed"] for n, p in first.items()} == {
-            "atlas": True, "gtfs": True, "osm": True, "boundary": True}
+            "atlas": True,
+            "gtfs": True,
+            "osm": True,
+            "boundary": True,
+        }
         summary = await preprocess_run(conn, sources, "run_e1", "complete", Progress(), today=TODAY)
         remember_probe(tmp_path / "state", first)
         again = await probe_sources(sources, tmp_path / "state")
@@ -150,7 +173,11 @@ async def test_http_sources_probe_then_run(conn, tmp_path):
         after_edit = await probe_sources(sources, tmp_path / "state")
     assert summary["rows"]["gtfs_itineraries"] == 3
     assert {n: p["changed"] for n, p in again.items()} == {
-        "atlas": False, "gtfs": False, "osm": False, "boundary": False}
+        "atlas": False,
+        "gtfs": False,
+        "osm": False,
+        "boundary": False,
+    }
     assert after_edit["osm"]["changed"] and not after_edit["atlas"]["changed"]
     assert first["atlas"]["etag"] and first["atlas"]["last_modified"]
     assert await schema_exists(conn, "run_e1")

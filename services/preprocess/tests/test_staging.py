@@ -30,11 +30,22 @@ async def conn(database):
 
 FRAMES = {
     "atlas_stops": pl.DataFrame(
-        {"sloid": ["ch:1:sloid:1", "ch:1:sloid:2"], "uic": [8503000, None],
-         "designation": ["", None], "lon": [8.5402, 7.1], "lat": [47.3782, 46.2],
-         "note": ['has "quotes", commas;\nand a newline', "Zürich"]},
-        schema={"sloid": pl.String, "uic": pl.Int64, "designation": pl.String,
-                "lon": pl.Float64, "lat": pl.Float64, "note": pl.String},
+        {
+            "sloid": ["ch:1:sloid:1", "ch:1:sloid:2"],
+            "uic": [8503000, None],
+            "designation": ["", None],
+            "lon": [8.5402, 7.1],
+            "lat": [47.3782, 46.2],
+            "note": ['has "quotes", commas;\nand a newline', "Zürich"],
+        },
+        schema={
+            "sloid": pl.String,
+            "uic": pl.Int64,
+            "designation": pl.String,
+            "lon": pl.Float64,
+            "lat": pl.Float64,
+            "note": pl.String,
+        },
     ),
     "osm_route_stops": pl.DataFrame(
         {"relation_id": [5], "seq": [1], "osm_id": ["way_3"], "flag": [True]},
@@ -60,11 +71,15 @@ async def test_points_get_a_geometry_in_4326_with_a_gist_index(conn):
     await stage_frames(conn, SCHEMA, {"atlas_stops": FRAMES["atlas_stops"]})
     row = await conn.fetchrow(
         f"SELECT ST_X(geom) x, ST_Y(geom) y, ST_SRID(geom) srid FROM {SCHEMA}.atlas_stops "
-        "WHERE sloid = 'ch:1:sloid:1'")
+        "WHERE sloid = 'ch:1:sloid:1'"
+    )
     assert (row["x"], row["y"], row["srid"]) == (8.5402, 47.3782, 4326)
-    methods = await conn.fetch("SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = "
-                               "i.indexrelid JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n "
-                               "ON n.oid = c.relnamespace WHERE n.nspname = $1", SCHEMA)
+    methods = await conn.fetch(
+        "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = "
+        "i.indexrelid JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE n.nspname = $1",
+        SCHEMA,
+    )
     assert "gist" in {m["amname"] for m in methods}
 
 
