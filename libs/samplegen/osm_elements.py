@@ -13,7 +13,7 @@ TAG_KEYS = ("aerialway", "amenity", "bus", "ferry", "gtfs:name", "highway", "loc
 _PRESENT = {"bus": 0.95, "tram": 0.95, "rail": 0.86, "ferry": 0.97, "aerialway": 0.95}
 
 
-def _s(values: np.ndarray) -> pl.Series:
+def str_col(values: np.ndarray) -> pl.Series:
     """A nullable string column from an array holding None for absent tags."""
     return pl.Series(np.asarray(values, dtype=object).tolist(), dtype=pl.Utf8)
 
@@ -37,10 +37,10 @@ def _common_tags(p: pl.DataFrame, rng, p_name: float, p_uic: np.ndarray) -> dict
     osm_name = p.select(names.variant_name(pl.col("name"), pl.col("variant")))["name"]
     return {
         "name": osm_name.set(pl.Series(rng.random(n) >= p_name), None),
-        "uic_ref": _s(np.where(rng.random(n) < p_uic, p["uic_ref"].to_numpy(), None)),
-        "operator": _s(np.where(p["operator_on"].to_numpy(), p["osm_operator"].to_numpy(), None)),
+        "uic_ref": str_col(np.where(rng.random(n) < p_uic, p["uic_ref"].to_numpy(), None)),
+        "operator": str_col(np.where(p["operator_on"].to_numpy(), p["osm_operator"].to_numpy(), None)),
         "network": p["network"],
-        "gtfs:name": _s(_maybe(rng, n, 0.1, p["name"].to_numpy())),
+        "gtfs:name": str_col(_maybe(rng, n, 0.1, p["name"].to_numpy())),
     }
 
 
@@ -59,20 +59,20 @@ def platform_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     road, rail = np.isin(kind, ["bus", "tram"]), kind == "rail"
     tags = {
         **_common_tags(p, rng, 0.97, p_uic),
-        "public_transport": _s(np.where(road | rail, "platform", None)),
-        "highway": _s(np.where((kind == "bus") & (rng.random(n) < 0.97) |
+        "public_transport": str_col(np.where(road | rail, "platform", None)),
+        "highway": str_col(np.where((kind == "bus") & (rng.random(n) < 0.97) |
                                (kind == "tram") & (rng.random(n) < 0.2), "bus_stop", None)),
-        "bus": _s(np.where((kind == "bus") & (rng.random(n) < 0.7), "yes", None)),
-        "tram": _s(np.where(kind == "tram", "yes", None)),
-        "railway": _s(np.where(rail, "platform", None)),
-        "train": _s(np.where(rail & (rng.random(n) < 0.5), "yes", None)),
-        "amenity": _s(np.where(kind == "ferry", "ferry_terminal", None)),
-        "ferry": _s(np.where((kind == "ferry") & (rng.random(n) < 0.5), "yes", None)),
-        "aerialway": _s(np.where(kind == "aerialway", "station", None)),
-        "uic_name": _s(np.where(np.isin(kind, ["rail", "ferry"]) & (rng.random(n) < 0.5),
+        "bus": str_col(np.where((kind == "bus") & (rng.random(n) < 0.7), "yes", None)),
+        "tram": str_col(np.where(kind == "tram", "yes", None)),
+        "railway": str_col(np.where(rail, "platform", None)),
+        "train": str_col(np.where(rail & (rng.random(n) < 0.5), "yes", None)),
+        "amenity": str_col(np.where(kind == "ferry", "ferry_terminal", None)),
+        "ferry": str_col(np.where((kind == "ferry") & (rng.random(n) < 0.5), "yes", None)),
+        "aerialway": str_col(np.where(kind == "aerialway", "station", None)),
+        "uic_name": str_col(np.where(np.isin(kind, ["rail", "ferry"]) & (rng.random(n) < 0.5),
                                 p["name"].to_numpy(), None)),
-        "local_ref": _s(local), "ref": _s(ref),
-        "ref:sloid": _s(_maybe(rng, n, 0.12, p["sloid"].to_numpy())),
+        "local_ref": str_col(local), "ref": str_col(ref),
+        "ref:sloid": str_col(_maybe(rng, n, 0.12, p["sloid"].to_numpy())),
     }
     return _frame(p, lat, lon, "platform", is_way, mode != "area", tags)
 
@@ -101,13 +101,13 @@ def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
                                       sel["n"].to_numpy(), k_kind, rng)
     tags = {
         **_common_tags(sel, rng, 0.8, np.where(sel["way_mode"].to_numpy() == "halt", 0.0, 0.7)),
-        "public_transport": _s(np.full(m, "stop_position", dtype=object)),
-        "bus": _s(np.where(k_kind == "bus", "yes", None)),
-        "tram": _s(np.where(k_kind == "tram", "yes", None)),
-        "train": _s(np.where(k_kind == "rail", "yes", None)),
-        "railway": _s(np.select([k_kind == "tram", k_kind == "rail"], ["tram_stop", "stop"], None)),
-        "local_ref": _s(np.where(k_kind == "rail", local, None)),
-        "ref": _s(np.where(k_kind == "rail", ref, None)),
+        "public_transport": str_col(np.full(m, "stop_position", dtype=object)),
+        "bus": str_col(np.where(k_kind == "bus", "yes", None)),
+        "tram": str_col(np.where(k_kind == "tram", "yes", None)),
+        "train": str_col(np.where(k_kind == "rail", "yes", None)),
+        "railway": str_col(np.select([k_kind == "tram", k_kind == "rail"], ["tram_stop", "stop"], None)),
+        "local_ref": str_col(np.where(k_kind == "rail", local, None)),
+        "ref": str_col(np.where(k_kind == "rail", ref, None)),
     }
     out = _frame(sel, lat, lon, "stop", np.zeros(m, dtype=bool), np.ones(m, dtype=bool), tags)
     # the trio's stop belongs to the second platform as well (pl_id + 1: same place, k = 1)
@@ -126,11 +126,11 @@ def station_elements(sp: pl.DataFrame, rng) -> pl.DataFrame:
     small = sel["n_platforms"].to_numpy() <= 2
     tags = {
         **_common_tags(sel, rng, 1.0, np.where(is_rail, 0.95, 0.3)),
-        "public_transport": _s(np.full(m, "station", dtype=object)),
-        "railway": _s(np.where(is_rail, np.where(small & (rng.random(m) < 0.4), "halt",
+        "public_transport": str_col(np.full(m, "station", dtype=object)),
+        "railway": str_col(np.where(is_rail, np.where(small & (rng.random(m) < 0.4), "halt",
                                                  "station"), None)),
-        "amenity": _s(np.where(is_rail, None, "bus_station")),
-        "uic_name": _s(np.where(is_rail, sel["name"].to_numpy(), None)),
+        "amenity": str_col(np.where(is_rail, None, "bus_station")),
+        "uic_name": str_col(np.where(is_rail, sel["name"].to_numpy(), None)),
     }
     frame = sel.with_columns(pl_id=pl.lit(None, pl.Int64))
     return _frame(frame, lat, lon, "station", np.zeros(m, dtype=bool), np.zeros(m, dtype=bool),

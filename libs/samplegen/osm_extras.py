@@ -7,6 +7,7 @@ import polars as pl
 from scipy.spatial import cKDTree
 
 from samplegen import geo
+from samplegen.osm_elements import str_col
 
 _DUPLICATE_SHARE = 0.01
 _EXTRA_SHARE = 0.025
@@ -53,7 +54,7 @@ def extras(sp: pl.DataFrame, platforms: pl.DataFrame, template: pl.DataFrame, rn
         "bearing": 0.0, "candidate": False,
         "name": base["locality"] + ", " + pl.Series(label),
         "highway": "bus_stop", "public_transport": "platform",
-        "bus": pl.Series(np.where(rng.random(n) < 0.7, "yes", None), dtype=pl.Utf8),
+        "bus": str_col(np.where(rng.random(n) < 0.7, "yes", None)),
     }).filter(pl.Series(far))
     return pl.concat([template.clear(), frame], how="diagonal_relaxed").select(template.columns)
 
