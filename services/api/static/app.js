@@ -1,0 +1,166 @@
+// Entry point: wires the map, overlay, status bar, side panel and deep links together.
+
+import { friendly } from "./api.js";
+import { StopDetail } from "./detail.js";
+import { h, replace, toast } from "./dom.js";
+import { formatHash, parseHash } from "./hash.js";
+import { ViewportLayers, loadPriorities } from "./layers.js";
+import { legend } from "./legend.js";
+import { SlippyMap } from "./map.js";
+import { describe, Overlay } from "./overlay.js";
+import { ProblemList } from "./problems.js";
+import { SearchBox } from "./search.js";
+import { showStats } from "./stats.js";
+import { StatusBar } from "./status.js";
+
+const SWITZERLAND = { lon: 8.23, lat: 46.82, zoom: 8 };
+const STOP_ZOOM = 17; // close enough to tell platforms apart
+
+const $ = (id) => document.getElementById(id);
+const initial = parseHash(location.hash);
+const view = initial.map || SWITZERLAND;
+const map = new SlippyMap($("map"), { center: [view.lon, view.lat], zoom: view.zoom });
+const overlay = new Overlay(map, pick);
+const layers = new ViewportLayers(map, overlay, notice);
+let currentStop = null;
+
+$("map").append(legend());
+
+/** The map's one-line notice (feature counts, "zoom in", errors). */
+function notice(text, kind = "info") {
+  replace($("map-notice"), text);
+  $("map-notice").className = `map-notice notice-${kind}`;
+}
+
+/** Show one side-panel tab and focus it when asked. */
+function showTab(name, focus = false) {
+  for (const tab of document.querySelectorAll("[role=tab]")) {
+    const on = tab.dataset.tab === name;
+    tab.setAttribute("aria-selected", String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(tab.getAttribute("aria-controls")).hidden = !on;
+    if (on && focus) tab.focus();
+  }
+  if (name === "stats") showStats($("panel-stats"));
+  if (name === "problems" && !problems.loaded) {
+    problems.loaded = true;
+    problems.load(0);
+  }
+}
+
+function writeHash() {
+  const c = map.center;
+  const hash = formatHash({ map: { zoom: map.zoom, lat: c.lat, lon: c.lon }, stop: currentStop });
+  // replaceState: panning must not fill the back button's history.
+  if (hash !== location.hash) history.replaceState(null, "", hash);
+}
+
+/** Open a stop in the side panel; `centre` also moves the map to it. */
+function openStop(sloid, { centre = false } = {}) {
+  currentStop = sloid;
+  detail.centreNext = centre;
+  $("tab-stop").hidden = false;
+  showTab("stop");
+  detail.open(sloid);
+  writeHash();
+}
+
+function closeStop() {
+  currentStop = null;
+  overlay.select(null);
+  $("tab-stop").hidden = true;
+  showTab("search", true);
+  writeHash();
+}
+
+function stopLoaded({ stop, matches }) {
+  overlay.select({ sloid: stop.sloid, lon: stop.lon, lat: stop.lat, matches });
+  const [x, y] = map.toScreen(stop.lon, stop.lat);
+  const offScreen = x < 0 || y < 0 || x > map.width || y > map.height;
+  if (detail.centreNext || offScreen) map.setView(stop.lon, stop.lat, Math.max(map.zoom, STOP_ZOOM));
+}
+
+/** A marker was clicked on the map. */
+function pick(kind, feature) {
+  const p = feature.properties;
+  if (kind === "stop") {
+    openStop(p.sloid);
+  } else if (currentStop) {
+    detail.pickOsm(p.osm_id);
+    showTab("stop");
+  } else {
+    notice(`${describe(kind, p)}. Open an official stop first to match it.`, "info");
+  }
+}
+
+async function refreshPriorities() {
+  try {
+    overlay.setPriorities(await loadPriorities());
+  } catch (err) {
+    const text = friendly(err, "problems");
+    if (text) toast(`Problem rings unavailable: ${text}`, "warn");
+  }
+}
+
+/** A new snapshot went live: reload everything that shows published data. */
+function published() {
+  toast("A new snapshot was published; the map is refreshed.", "ok");
+  layers.load();
+  refreshPriorities();
+  problems.loaded = false;
+  if (currentStop) detail.open(currentStop);
+}
+
+const detail = new StopDetail($("panel-stop"), {
+  onLoaded: stopLoaded,
+  onClose: closeStop,
+  onCentre: (stop) => map.setView(stop.lon, stop.lat, Math.max(map.zoom, STOP_ZOOM)),
+});
+const problems = new ProblemList($("panel-problems"), (sloid) => openStop(sloid, { centre: true }));
+new SearchBox($("search"), (item) => openStop(item.sloid, { centre: true }));
+new StatusBar($("status"), $("run-now"), published).start();
+
+function bindTabs() {
+  const tabs = () => [...document.querySelectorAll("[role=tab]")].filter((t) => !t.hidden);
+  for (const tab of document.querySelectorAll("[role=tab]")) {
+    tab.addEventListener("click", () => showTab(tab.dataset.tab));
+    tab.addEventListener("keydown", (e) => {
+      const list = tabs();
+      const i = list.indexOf(tab);
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (!step) return;
+      showTab(list[(i + step + list.length) % list.length].dataset.tab, true);
+      e.preventDefault();
+    });
+  }
+}
+
+function bindShortcuts() {
+  document.addEventListener("keydown", (e) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName);
+    if (e.key === "/" && !typing) {
+      showTab("search");
+      $("search-input").focus();
+      e.preventDefault();
+    } else if (e.key === "Escape" && currentStop && !typing) {
+      closeStop();
+    }
+  });
+  // Back/forward or an edited address: follow the hash.
+  window.addEventListener("hashchange", () => {
+    const next = parseHash(location.hash);
+    if (next.map) map.setView(next.map.lon, next.map.lat, next.map.zoom);
+    if (next.stop && next.stop !== currentStop) openStop(next.stop);
+    if (!next.stop && currentStop) closeStop();
+  });
+}
+
+map.on("move", writeHash);
+bindTabs();
+bindShortcuts();
+layers.load();
+refreshPriorities();
+if (initial.stop) openStop(initial.stop, { centre: !initial.map });
+else showTab("search");
+writeHash();
+document.body.append(h("span", { id: "app-ready", hidden: true }));

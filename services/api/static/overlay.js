@@ -1,0 +1,169 @@
+// The canvas overlay: official stops, OSM elements, match lines, hit testing and the hover tip.
+
+import {
+  LINK, OSM_MATCHED, OSM_UNMATCHED, PRIORITY_COLORS, stopColor,
+} from "./legend.js";
+
+const STOP_RADIUS = 5;
+const OSM_HALF = 3.5;
+const HIT_RADIUS = 9;
+
+export class Overlay {
+  /** Draw on `map`'s canvas; `onPick(kind, feature)` is called when a marker is clicked. */
+  constructor(map, onPick) {
+    this.map = map;
+    this.onPick = onPick;
+    this.stops = [];
+    this.osm = [];
+    this.osmById = new Map();
+    this.priorities = new Map(); // sloid -> most severe problem priority
+    this.selected = null; // {sloid, lon, lat, matches: [{osm_lon, osm_lat}]}
+    this.tip = document.createElement("div");
+    this.tip.className = "map-tip";
+    this.tip.hidden = true;
+    map.container.append(this.tip);
+    map.on("draw", (ctx) => this.draw(ctx));
+    map.on("click", (x, y) => this.click(x, y));
+    map.on("hover", (x, y) => this.hover(x, y));
+  }
+
+  /** Replace the features shown (GeoJSON features of /api/stops and /api/osm). */
+  setFeatures(stops, osm) {
+    this.stops = stops;
+    this.osm = osm;
+    this.osmById = new Map(osm.map((f) => [f.properties.osm_id, f]));
+    this.map.redraw();
+  }
+
+  /** Merge sloid -> priority entries (lower is more severe). */
+  setPriorities(priorities) {
+    this.priorities = priorities;
+    this.map.redraw();
+  }
+
+  /** Highlight one stop and draw lines to all its matches (from /api/stops/{sloid}). */
+  select(selected) {
+    this.selected = selected;
+    this.map.redraw();
+  }
+
+  priorityOf(props) {
+    // A future /api/stops may carry the priority itself; otherwise use the problem list.
+    return props.problem_priority ?? this.priorities.get(props.sloid) ?? null;
+  }
+
+  draw(ctx) {
+    const map = this.map;
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = LINK;
+    ctx.beginPath();
+    for (const f of this.stops) {
+      const target = f.properties.osm_id && this.osmById.get(f.properties.osm_id);
+      if (!target) continue;
+      const [x1, y1] = map.toScreen(...f.geometry.coordinates);
+      const [x2, y2] = map.toScreen(...target.geometry.coordinates);
+      ctx.moveTo(x1, y1);
+      ctx.lineTo(x2, y2);
+    }
+    ctx.stroke();
+    for (const f of this.osm) this.drawOsm(ctx, f);
+    for (const f of this.stops) this.drawStop(ctx, f);
+    if (this.selected) this.drawSelected(ctx);
+  }
+
+  drawOsm(ctx, f) {
+    const [x, y] = this.map.toScreen(...f.geometry.coordinates);
+    const matched = f.properties.matched;
+    ctx.fillStyle = matched ? OSM_MATCHED : "#fff";
+    ctx.strokeStyle = matched ? "#fff" : OSM_UNMATCHED;
+    ctx.lineWidth = matched ? 1 : 2;
+    ctx.fillRect(x - OSM_HALF, y - OSM_HALF, OSM_HALF * 2, OSM_HALF * 2);
+    ctx.strokeRect(x - OSM_HALF, y - OSM_HALF, OSM_HALF * 2, OSM_HALF * 2);
+  }
+
+  drawStop(ctx, f) {
+    const [x, y] = this.map.toScreen(...f.geometry.coordinates);
+    const priority = this.priorityOf(f.properties);
+    if (priority) {
+      ctx.beginPath();
+      ctx.arc(x, y, STOP_RADIUS + 3, 0, 2 * Math.PI);
+      ctx.strokeStyle = PRIORITY_COLORS[priority] || PRIORITY_COLORS[3];
+      ctx.lineWidth = 3;
+      ctx.stroke();
+    }
+    ctx.beginPath();
+    ctx.arc(x, y, STOP_RADIUS, 0, 2 * Math.PI);
+    ctx.fillStyle = stopColor(f.properties.match_type);
+    ctx.fill();
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 1.2;
+    ctx.stroke();
+  }
+
+  drawSelected(ctx) {
+    const s = this.selected;
+    const [x, y] = this.map.toScreen(s.lon, s.lat);
+    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 2.5;
+    for (const m of s.matches) {
+      if (m.osm_lon === undefined || m.osm_lon === null) continue;
+      const [mx, my] = this.map.toScreen(m.osm_lon, m.osm_lat);
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(mx, my);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.arc(x, y, STOP_RADIUS + 7, 0, 2 * Math.PI);
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
+  }
+
+  /** The nearest marker within the hit radius of a screen point: {kind, feature} or null. */
+  hit(x, y) {
+    let best = null;
+    let bestD = HIT_RADIUS * HIT_RADIUS;
+    const consider = (kind, f) => {
+      const [fx, fy] = this.map.toScreen(...f.geometry.coordinates);
+      const d = (fx - x) ** 2 + (fy - y) ** 2;
+      if (d <= bestD) {
+        bestD = d;
+        best = { kind, feature: f };
+      }
+    };
+    for (const f of this.osm) consider("osm", f);
+    for (const f of this.stops) consider("stop", f); // stops win ties: they are drawn on top
+    return best;
+  }
+
+  click(x, y) {
+    const found = this.hit(x, y);
+    if (found) this.onPick(found.kind, found.feature);
+  }
+
+  hover(x, y) {
+    const found = this.hit(x, y);
+    this.map.canvas.style.cursor = found ? "pointer" : "";
+    if (!found) {
+      this.tip.hidden = true;
+      return;
+    }
+    this.tip.textContent = describe(found.kind, found.feature.properties);
+    this.tip.style.transform = `translate(${Math.round(x + 12)}px, ${Math.round(y + 12)}px)`;
+    this.tip.hidden = false;
+  }
+}
+
+/** A one-line description of a marker, for the hover tip. */
+export function describe(kind, p) {
+  if (kind === "osm") {
+    const ref = p.local_ref ? ` [${p.local_ref}]` : "";
+    return `OSM ${p.kind || ""} ${p.osm_id}: ${p.name || "(no name)"}${ref} — ${p.matched ? "matched" : "unmatched"}`;
+  }
+  const platform = p.designation ? ` (${p.designation})` : "";
+  const state = p.match_type ? `${p.match_type} match → ${p.osm_id}` : "unmatched";
+  return `${p.designation_official || p.sloid}${platform} — ${state}`;
+}
