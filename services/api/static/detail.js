@@ -61,7 +61,9 @@ export class StopDetail {
   }
 
   render({ stop, matches, problems }) {
-    this.manual = manualMatchSection(stop.sloid);
+    this.history = historySection(stop.sloid);
+    const changed = () => this.history.refresh();
+    this.manual = manualMatchSection(stop.sloid, changed);
     const best = matches[0]?.match_type;
     replace(this.el,
       h("header", { class: "detail-head" },
@@ -73,22 +75,22 @@ export class StopDetail {
       facts(stop),
       section(`Matches (${matches.length})`, this.matchTable(matches)),
       section(`Problems (${problems.length})`, problems.length
-        ? h("ul", { class: "plain" }, problems.map((p) => this.problemItem(p)))
+        ? h("ul", { class: "plain" }, problems.map((p) => this.problemItem(p, changed)))
         : h("p", { class: "muted small" }, "No problem detected.")),
       section("Manual match / unmatch", this.manual.el),
-      section("Notes", notesSection(stop.sloid)),
-      section("History", historySection(stop.sloid)));
+      section("Notes", notesSection(stop.sloid, changed)),
+      section("History", this.history.el));
     this.el.querySelector("#stop-title").focus();
   }
 
   matchTable(matches) {
     if (!matches.length) return h("p", { class: "muted small" }, "Not matched to any OSM element.");
     return h("table", { class: "data" },
-      h("thead", {}, h("tr", {}, ["OSM element", "name", "distance", "confidence", "type", ""].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["OSM element", "distance", "conf.", "type", ""].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, matches.map((m) => h("tr", {},
         h("td", {}, h("a", { href: osmUrl(m.osm_id), target: "_blank", rel: "noopener" }, m.osm_id),
-          m.kind ? h("span", { class: "muted small" }, ` ${m.kind}`) : null),
-        h("td", {}, m.name ?? "–"),
+          m.kind ? h("span", { class: "muted small" }, ` ${m.kind}`) : null,
+          h("div", { class: "small" }, m.name ?? "(no name)")),
         h("td", { class: "num" }, fmtMetres(m.distance_m)),
         h("td", { class: "num" }, m.confidence === null || m.confidence === undefined ? "–" : Number(m.confidence).toFixed(2)),
         h("td", {}, h("span", { class: "swatch swatch-dot", style: `background:${stopColor(m.match_type)}` }), m.match_type),
@@ -96,11 +98,11 @@ export class StopDetail {
           onclick: () => this.manual.setOsmId(m.osm_id, "unmatch") }, "Unmatch…"))))));
   }
 
-  problemItem(p) {
+  problemItem(p, changed) {
     return h("li", { class: "problem" },
       h("div", {}, priorityBadge(p.priority), " ", h("strong", {}, p.problem_type),
         p.osm_node_id ? h("span", { class: "muted small" }, ` · OSM ${p.osm_node_id}`) : null),
       h("div", { class: "muted small" }, summarize(p.details, 400)),
-      h("details", {}, h("summary", {}, "Solution"), solutionForm(p)));
+      h("details", {}, h("summary", {}, "Solution"), solutionForm(p, changed)));
   }
 }

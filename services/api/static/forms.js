@@ -16,18 +16,27 @@ function labelled(text, control) {
   return h("div", { class: "field" }, h("label", { for: control.id }, text), control);
 }
 
+/** Remember the author and fill it into the other, still empty, author fields on the page. */
+function rememberAuthor(author) {
+  saveAuthor(author);
+  for (const input of document.querySelectorAll("input[name=author]")) {
+    if (!input.value) input.value = author;
+  }
+}
+
 function authorInput() {
   return h("input", { type: "text", name: "author", value: savedAuthor(), required: true, autocomplete: "name" });
 }
 
 /** Run `action`, tell the user how it went, and refresh on success. */
-async function submit(form, action, done, what) {
+async function submit(form, action, done, what, changed) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
     await action();
     toast(`${what} saved.`, "ok");
     await done();
+    changed?.();
   } catch (err) {
     toast(friendly(err, what.toLowerCase()), "error");
   } finally {
@@ -46,7 +55,7 @@ async function loadInto(el, fill, what) {
 }
 
 /** The solution form of one problem, filled with its recorded solution. */
-export function solutionForm(problem) {
+export function solutionForm(problem, changed) {
   const status = h("select", { name: "status" }, SOLUTION_STATUSES.map((s) => h("option", { value: s }, s.replace("_", " "))));
   const text = h("textarea", { name: "text", rows: 2, placeholder: "What was done, or why not" });
   const author = authorInput();
@@ -66,16 +75,16 @@ export function solutionForm(problem) {
   }, "problem solutions");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    saveAuthor(author.value.trim());
+    rememberAuthor(author.value.trim());
     submit(form, () => putSolution(problem.problem_id,
-      { status: status.value, text: text.value.trim(), author: author.value.trim() }), load, "Solution");
+      { status: status.value, text: text.value.trim(), author: author.value.trim() }), load, "Solution", changed);
   });
   load();
   return form;
 }
 
 /** The manual match / unmatch form and the stop's recorded decisions; returns {el, setOsmId}. */
-export function manualMatchSection(sloid) {
+export function manualMatchSection(sloid, changed) {
   const osmId = h("input", { type: "text", name: "osm_id", required: true, placeholder: "123 or way_123" });
   const action = h("select", { name: "action" },
     h("option", { value: "match" }, "match (pin this pair)"), h("option", { value: "unmatch" }, "unmatch (forbid this pair)"));
@@ -89,15 +98,18 @@ export function manualMatchSection(sloid) {
     h("button", { type: "submit" }, "Save decision"));
   const refresh = () => loadInto(list, async () => {
     const items = await listManualMatches(sloid);
-    replace(list, items.length ? h("ul", { class: "plain" }, items.map((d) => decisionItem(d, refresh)))
+    replace(list, items.length ? h("ul", { class: "plain" }, items.map((d) => decisionItem(d, () => {
+      refresh();
+      changed?.();
+    })))
       : h("p", { class: "muted small" }, "No manual decision for this stop."));
   }, "manual matches");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    saveAuthor(author.value.trim());
+    rememberAuthor(author.value.trim());
     submit(form, () => addManualMatch({
       sloid, osm_id: osmId.value.trim(), action: action.value, author: author.value.trim(), note: note.value.trim(),
-    }), refresh, "Decision");
+    }), refresh, "Decision", changed);
   });
   refresh();
   const setOsmId = (id, act = null) => {
@@ -123,7 +135,7 @@ function decisionItem(d, refresh) {
 }
 
 /** The notes about a stop and a form to add one. */
-export function notesSection(sloid) {
+export function notesSection(sloid, changed) {
   const list = h("div", {});
   const text = h("textarea", { name: "text", rows: 2, required: true });
   const author = authorInput();
@@ -137,20 +149,20 @@ export function notesSection(sloid) {
   }, "notes");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    saveAuthor(author.value.trim());
+    rememberAuthor(author.value.trim());
     submit(form, async () => {
       await addNote({ sloid, text: text.value.trim(), author: author.value.trim() });
       text.value = "";
-    }, refresh, "Note");
+    }, refresh, "Note", changed);
   });
   refresh();
   return h("div", {}, list, form);
 }
 
-/** What users changed about a stop. */
+/** What users changed about a stop; returns {el, refresh}. */
 export function historySection(sloid) {
   const el = h("div", {});
-  loadInto(el, async () => {
+  const refresh = () => loadInto(el, async () => {
     const items = await listHistory(sloid);
     replace(el, items.length ? h("ol", { class: "plain history" }, items.map((e) => h("li", {},
       h("span", { class: "muted small" }, fmtTime(e.at ?? e.created_at)), " ",
@@ -158,5 +170,6 @@ export function historySection(sloid) {
       e.summary ?? e.text ?? "")))
       : h("p", { class: "muted small" }, "No change recorded."));
   }, "history");
-  return el;
+  refresh();
+  return { el, refresh };
 }

@@ -43,7 +43,7 @@ export class ProblemList {
       h("div", { class: "filters" },
         h("label", { for: "problem-type" }, "Type "), this.type,
         h("label", { for: "problem-priority" }, "Priority "), this.priority),
-      this.list, this.pager);
+      this.pager, this.list);
   }
 
   /** Load one page starting at `offset`. */
