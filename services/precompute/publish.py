@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-import orjson
 import polars as pl
 from common.logs import get_logger
 from common.runs import Report
@@ -20,6 +20,7 @@ log = get_logger(__name__)
 # Tables copied from the run's schema into the snapshot as they are.
 RUN_TABLES = ("atlas_stops", "osm_elements", "matches", "unmatched")
 OPTIONAL_RUN_TABLES = ("osm_units", "route_matches", "osm_routes", "osm_route_stops")
+PROBLEM_COLUMNS = ["problem_id", "problem_type", "priority", "sloid", "osm_node_id", "details"]
 STEPS = ("stage", "index", "validate", "swap")
 Hook = Callable[[str], Awaitable[None]]
 
@@ -57,23 +58,17 @@ async def stage(
             await conn.execute(f'CREATE TABLE "{snap}".{table} AS TABLE "{run_schema}".{table}')
     await conn.execute(
         f'CREATE TABLE "{snap}".problems (problem_id text PRIMARY KEY, problem_type text NOT NULL, '
-        "priority smallint NOT NULL, sloid text, osm_node_id text, details jsonb NOT NULL)"
+        "priority smallint NOT NULL, sloid text, osm_node_id text, details text NOT NULL)"
     )
     if problems.height:
-        records = [
-            (
-                r["problem_id"],
-                r["problem_type"],
-                int(r["priority"]),
-                r["sloid"],
-                r["osm_node_id"],
-                orjson.loads(r["details"]) if isinstance(r["details"], str) else r["details"],
-            )
-            for r in problems.select(
-                "problem_id", "problem_type", "priority", "sloid", "osm_node_id", "details"
-            ).iter_rows(named=True)
-        ]
-        await conn.copy_records_to_table("problems", records=records, schema_name=snap)
+        # COPY as CSV straight from polars (no per-row Python), then type details as jsonb.
+        buffer = io.BytesIO()
+        problems.select(PROBLEM_COLUMNS).write_csv(buffer, include_header=False, null_value="")
+        buffer.seek(0)
+        await conn.copy_to_table(
+            "problems", source=buffer, schema_name=snap, columns=PROBLEM_COLUMNS, format="csv"
+        )
+    await conn.execute(f'ALTER TABLE "{snap}".problems ALTER COLUMN details TYPE jsonb USING details::jsonb')
     await conn.execute(f'CREATE TABLE "{snap}".stats (doc jsonb NOT NULL)')
     await conn.execute(f'INSERT INTO "{snap}".stats VALUES ($1)', stats)
 
@@ -200,9 +195,7 @@ async def publish_snapshot(
 async def _discard(pool: asyncpg.Pool, snap: str) -> None:
     """Remove a snapshot that never went live."""
     async with pool.acquire() as conn:
-        status = await conn.fetchval(
-            "SELECT status FROM ops.snapshots WHERE schema_name = $1", snap
-        )
+        status = await conn.fetchval("SELECT status FROM ops.snapshots WHERE schema_name = $1", snap)
         if status in (None, "retired"):
             await conn.execute(f'DROP SCHEMA IF EXISTS "{snap}" CASCADE')
             await conn.execute("DELETE FROM ops.snapshots WHERE schema_name = $1", snap)

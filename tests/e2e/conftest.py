@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,9 @@ def stack(services: ServiceUrls, tmp_path: Path) -> Iterator[LocalStack]:
     db = unique("stopsync_e2e_")
     namespace = unique("e2e")
     sample = tmp_path / "sample"
-    shutil.copytree(SAMPLE_DIR, sample)  # the stack probes and caches its own copy
+    shutil.copytree(
+        os.environ.get("STOPSYNC_SAMPLE_DIR", SAMPLE_DIR), sample
+    )  # the stack probes and caches its own copy
     env = {
         "DATABASE_URL": with_database(services.postgres, db),
         "AMQP_URL": services.amqp,

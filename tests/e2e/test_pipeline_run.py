@@ -28,9 +28,7 @@ def wait_for_run(stack: LocalStack, run_id: str, timeout: float = 180.0) -> dict
 def test_a_run_goes_through_every_phase_and_publishes(stack: LocalStack) -> None:
     before = httpx.get(f"{stack.url}/api/status", timeout=5).json()
     assert before["state"] == "idle" and before["last_success_at"] is None
-    assert (
-        httpx.get(f"{stack.url}/api/stats", timeout=5).status_code == 503
-    )  # nothing published yet
+    assert httpx.get(f"{stack.url}/api/stats", timeout=5).status_code == 503  # nothing published yet
 
     started = time.monotonic()
     answer = httpx.post(f"{stack.url}/api/runs", json={"force": False}, headers=ADMIN, timeout=10)
@@ -57,9 +55,7 @@ def test_a_run_goes_through_every_phase_and_publishes(stack: LocalStack) -> None
 
 
 def test_unauthorised_trigger_is_refused(stack: LocalStack) -> None:
-    answer = httpx.post(
-        f"{stack.url}/api/runs", json={}, headers={"X-Admin-Token": "wrong"}, timeout=5
-    )
+    answer = httpx.post(f"{stack.url}/api/runs", json={}, headers={"X-Admin-Token": "wrong"}, timeout=5)
     assert answer.status_code == 401
 
 

@@ -56,7 +56,12 @@ async def make_run_schema(conn: asyncpg.Connection, *, bad: bool = False) -> str
 
 
 async def publish(
-    pool: asyncpg.Pool, run_schema: str, fence: int, hook: Any = None, events: list[str] | None = None
+    pool: asyncpg.Pool,
+    run_schema: str,
+    fence: int,
+    hook: Any = None,
+    events: list[str] | None = None,
+    problems: pl.DataFrame = EMPTY_PROBLEMS,
 ) -> str:
     run_id = unique("r")
     snap = snapshot_schema(fence, run_id)
@@ -78,7 +83,7 @@ async def publish(
         snap=snap,
         run_id=run_id,
         fence=fence,
-        problems=EMPTY_PROBLEMS,
+        problems=problems,
         stats={"totals": {}},
         report=report,
         in_swap=in_swap,
@@ -102,10 +107,25 @@ async def test_publish_swaps_and_blocks_only_around_the_swap(fresh: asyncpg.Pool
     async with fresh.acquire() as conn:
         run = await make_run_schema(conn)
     events: list[str] = []
-    snap = await publish(fresh, run, fence=1, events=events)
+    details = '{"message": "13.6 m apart, \\"quoted\\", with commas", "distance_m": 13.6}'
+    problems = pl.DataFrame(
+        {
+            "problem_id": ["p1"],
+            "problem_type": ["distance"],
+            "priority": [3],
+            "sloid": ["ch:1:sloid:1:1:1"],
+            "osm_node_id": [None],
+            "details": [details],
+        },
+        schema=EMPTY_PROBLEMS.schema,
+    )
+    snap = await publish(fresh, run, fence=1, events=events, problems=problems)
     async with fresh.acquire() as conn:
         assert await live_snapshot(conn) == snap
         assert await conn.fetchval(f'SELECT count(*) FROM "{snap}".matches') == 1
+        row = await conn.fetchrow(f'SELECT osm_node_id, details FROM "{snap}".problems')
+        assert row["osm_node_id"] is None
+        assert row["details"] == {"message": '13.6 m apart, "quoted", with commas', "distance_m": 13.6}
     assert events[events.index("blocking=True") + 1] == "in_swap"
     assert events[-1] == "blocking=False"
 
