@@ -97,7 +97,8 @@ async function refreshPriorities() {
   try {
     overlay.setPriorities(await loadPriorities());
   } catch (err) {
-    const text = friendly(err, "problems");
+    // Before the first publication the map notice already says so: no second message.
+    const text = err.status === 503 ? "" : friendly(err, "problems");
     if (text) toast(`Problem rings unavailable: ${text}`, "warn");
   }
 }

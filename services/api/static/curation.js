@@ -1,6 +1,6 @@
 // Users' decisions: manual matches, problem solutions, notes and history (the curation endpoints).
 
-import { getJSON, request } from "./api.js";
+import { ApiError, getJSON, request } from "./api.js";
 
 const AUTHOR_KEY = "stopsync.author";
 
@@ -68,4 +68,22 @@ export function addNote({ sloid, text, author }) {
 /** What users changed about one official stop, newest first as the server orders it. */
 export async function listHistory(sloid) {
   return itemsOf(await getJSON("/api/history", { sloid }));
+}
+
+/** Download the curation export as a file; the server names it (Content-Disposition). */
+export async function downloadExport() {
+  const response = await fetch("/api/curation/export");
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON: keep the status text */ }
+    throw new ApiError(response.status, detail);
+  }
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] || "stopsync-curation-export.json";
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000); // after the browser has taken the blob
 }

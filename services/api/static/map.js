@@ -36,11 +36,11 @@ export class SlippyMap {
     const zoomIn = h("button", { type: "button", title: "Zoom in (+)", onclick: () => this.zoomBy(1) }, "+");
     const zoomOut = h("button", { type: "button", title: "Zoom out (−)", onclick: () => this.zoomBy(-1) }, "−");
     this.scale = h("div", { class: "slippy-scale" });
-    const attribution = h("div", { class: "slippy-attribution" }, "© ",
+    this.attribution = h("div", { class: "slippy-attribution" }, "© ",
       h("a", { href: "https://www.openstreetmap.org/copyright", target: "_blank", rel: "noopener" },
         "OpenStreetMap contributors"));
     this.container.append(this.tileLayer, this.canvas, h("div", { class: "slippy-zoom" }, zoomIn, zoomOut),
-      this.scale, attribution);
+      this.scale, this.attribution);
   }
 
   /** Subscribe to "move" (view changed), "draw" (ctx, map), "click" and "hover" (x, y, event). */
@@ -160,6 +160,7 @@ export class SlippyMap {
     img.addEventListener("error", () => {
       img.classList.add("failed");
       this.tilesFailed += 1;
+      this.attribution.title = "Map tiles could not be loaded (offline?): markers are drawn on a plain background.";
       this.container.classList.add("tiles-offline");
     });
     img.addEventListener("load", () => img.classList.add("loaded"));

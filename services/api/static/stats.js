@@ -1,7 +1,8 @@
 // The statistics view: totals, match types, per-operator table, problem and filter counts.
 
 import { friendly, getJSON } from "./api.js";
-import { fmtNumber, h, replace } from "./dom.js";
+import { downloadExport } from "./curation.js";
+import { fmtNumber, h, replace, toast } from "./dom.js";
 import { MATCH_COLORS, OTHER_MATCH } from "./legend.js";
 
 const OPERATORS_SHOWN = 15;
@@ -62,6 +63,14 @@ function filters(counts = {}) {
   return rows.length ? table("Preprocess filters", ["filter", "rows"], rows) : null;
 }
 
+async function exportCuration() {
+  try {
+    await downloadExport();
+  } catch (err) {
+    toast(friendly(err, "a curation export"), "error");
+  }
+}
+
 /** Load /api/stats into `el`. */
 export async function showStats(el) {
   replace(el, h("p", { class: "muted" }, "Loading statistics…"));
@@ -71,7 +80,7 @@ export async function showStats(el) {
       h("p", { class: "muted small" }, `Snapshot ${doc.snapshot}`),
       totals(doc.totals), matchTypes(doc.match_types), problems(doc.problems), operators(doc.operators),
       filters(doc.filter_counts),
-      h("p", {}, h("a", { href: "/api/curation/export", download: "" }, "Download the curation export")));
+      h("p", {}, h("button", { type: "button", onclick: exportCuration }, "Download the curation export")));
   } catch (err) {
     replace(el, h("p", { class: "notice notice-error" }, friendly(err, "statistics")));
   }

@@ -32,6 +32,20 @@ function deadLetters(queues = {}) {
     `${n} dead-lettered`);
 }
 
+/** This run's phases with their durations: "preprocess 42 s ✓ · matching 12 s …". */
+function phases(log = []) {
+  if (!log.length) return null;
+  const now = Date.now();
+  const steps = log.map((e) => {
+    const end = e.finished_at ? Date.parse(e.finished_at) : now;
+    const took = fmtDuration((end - Date.parse(e.started_at)) / 1000);
+    return h("span", { class: e.finished_at ? "phase-done" : "phase-current" },
+      `${e.phase} ${took} ${e.finished_at ? "✓" : "…"}`);
+  });
+  return h("span", { class: "status-phases", "aria-label": "phases of this run" },
+    steps.flatMap((el, i) => (i ? [" · ", el] : [el])));
+}
+
 function field(label, value, extra = {}) {
   return h("span", { class: "status-field", ...extra }, h("span", { class: "label" }, label), " ", value);
 }
@@ -46,6 +60,7 @@ export function renderStatus(s) {
     s.message ? h("span", { class: "status-message", title: s.message }, s.message) : null,
     progress(s),
     running ? field("elapsed", fmtDuration(s.elapsed_seconds)) : null,
+    phases(s.phase_log),
     field("last success", fmtTime(s.last_success_at)),
     !running && s.next_run_at ? field("next run", fmtTime(s.next_run_at)) : null,
     s.last_error ? field("last error", h("span", { class: "status-error" }, String(s.last_error).slice(0, 120)),
@@ -70,7 +85,8 @@ export class StatusBar {
   }
 
   async poll() {
-    if (this.busy) return; // a slow answer must not pile up requests
+    // A slow answer must not pile up requests, and a hidden tab need not ask at all.
+    if (this.busy || document.hidden) return;
     this.busy = true;
     try {
       const s = await getJSON("/api/status");
