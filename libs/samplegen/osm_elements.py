@@ -87,11 +87,17 @@ def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     first_of_trio = trio & (p["k"].to_numpy() == 0)
     keep = own | first_of_trio
     sel = p.filter(pl.Series(keep))
-    # on the road or track: 4 m from the platform; a trio's stop sits between its two platforms
-    across = np.where(first_of_trio[keep], 0.0, 4.0)
-    lat, lon = _base(sel, rng, 1.5)
-    bearing = sel["bearing"].to_numpy() + np.pi / 2
-    lat, lon = geo.polar_offset(lat, lon, across, bearing)
+    # a bus stop_position is on the road, 3 m from its platform towards the road's middle;
+    # a train's is on its track, along the platform; a trio's sits between its two platforms
+    sel_kind, sel_k, sel_n = sel["kind"].to_numpy(), sel["k"].to_numpy(), sel["n"].to_numpy()
+    toward_road = np.where((sel_n == 2) & (sel_k == 1), -3.0, 3.0)
+    along = np.where(sel_kind == "rail", 5 + rng.random(sel.height) * 15, 0.0)
+    across = np.where(sel_kind == "rail", 1.5, toward_road)
+    lat, lon = _base(sel, rng, 1.0)
+    b = sel["bearing"].to_numpy()
+    # platform rows run across the bearing (see platforms._layout): across = (cos b, -sin b)
+    lat, lon = geo.offset(lat, lon, across * np.cos(b) + along * np.sin(b),
+                          -across * np.sin(b) + along * np.cos(b))
     mid_lat, mid_lon = geo.polar_offset(sel["sp_lat"].to_numpy(), sel["sp_lon"].to_numpy(),
                                         sel["shift_m"].to_numpy(), sel["shift_dir"].to_numpy())
     lat = np.where(first_of_trio[keep], mid_lat, lat)

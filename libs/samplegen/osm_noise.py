@@ -34,7 +34,7 @@ def place_noise(sp: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         m = kind == k
         state[m] = _pick(rng, p, int(m.sum()))
     return sp.select("sp_id").with_columns(
-        shift_m=pl.Series(_shift(rng, state)),
+        shift_m=pl.Series(_shift(rng, state, sp["n_platforms"].to_numpy())),
         shift_dir=pl.Series(rng.random(n) * 2 * np.pi),
         uic_state=pl.Series(np.array(UIC_STATES)[state]),
         uic_ref=pl.Series(_uic_values(sp, state, rng)),
@@ -45,15 +45,19 @@ def place_noise(sp: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     )
 
 
-def _shift(rng, state: np.ndarray) -> np.ndarray:
+def _shift(rng, state: np.ndarray, n_platforms: np.ndarray) -> np.ndarray:
     """Offset of OSM from the registry: mostly metres, rarely a few hundred (with a sound uic_ref)."""
     u = rng.random(len(state))
     near = rng.random(len(state))
-    dist = np.select([u < 0.80, u < 0.95, u < 0.99],
-                     [near * 6, 6 + near * 19, 25 + near * 55], default=80 + near * 220)
+    lone = n_platforms == 1
+    # a place with several platforms moves less (mappers align its platforms with each other):
+    # a shift near the platform spacing would make the platforms indistinguishable
+    mid = np.where(lone, 6 + near * 19, 5 + near * 7)
+    dist = np.select([u < np.where(lone, 0.80, 0.85), u < 0.97],
+                     [near * np.where(lone, 6, 5), mid], default=25 + near * 275)
     # far offsets only where a correct uic_ref still identifies the stop; wrong refs stay close
-    dist = np.where((state != 0) & (dist > 25), 5 + near * 20, dist)
-    return np.where(state == 3, near * 6, dist)
+    dist = np.where((state != 0) & (dist > 25), np.where(lone, 5 + near * 20, near * 5), dist)
+    return np.where(state == 3, near * 5, dist)
 
 
 def _uic_values(sp: pl.DataFrame, state: np.ndarray, rng) -> np.ndarray:
@@ -79,7 +83,7 @@ def local_refs(designation: np.ndarray, k: np.ndarray, n: np.ndarray, kind: np.n
     p_present = np.where(kind == "rail", 0.9, np.where(kind == "tram", 0.5, 0.6))
     wrong_value = np.where(kind == "rail", ((k + 1) % np.maximum(n, 1) + 1).astype(str),
                            np.array(list("ABCDEFGH"))[(k + 1) % 8])
-    value = np.where(u < 0.02, wrong_value, designation)
+    value = np.where(u < 0.005, wrong_value, designation)
     present = (designation != "") & (u < p_present)
     as_ref = rng.random(len(k)) < 0.25  # written as ref instead of local_ref
     local = np.where(present & ~as_ref, value, None)

@@ -10,7 +10,7 @@ from samplegen import geo, names, operators, vocabulary
 from samplegen.towns import pick_towns
 
 # Stop places at scale 1.0, tuned so the platforms add up to about 55,000 kept ATLAS rows.
-COUNTS = {"bus": 31_000, "rail": 1_800, "tram": 700, "ferry": 160, "aerialway": 450}
+COUNTS = {"bus": 31_500, "rail": 1_800, "tram": 700, "ferry": 160, "aerialway": 450}
 _SPACING_M = 140.0  # two different stop places are never closer (keeps the truth unambiguous)
 _CORE_SHARE = 0.5  # share of a town's bus stops in the town itself, the rest in its villages
 _UIC_RANGES = {"rail": (8_500_000, 8_520_000), "aerialway": (8_530_000, 8_540_000),

@@ -16,7 +16,7 @@ def _layout(kind: np.ndarray, n: np.ndarray, k: np.ndarray, rng) -> tuple[np.nda
     pair_across = np.where(k == 0, -1.0, 1.0) * (7 + rng.random(len(k)) * 6)
     pair_along = np.where(k == 0, -1.0, 1.0) * rng.random(len(k)) * 20
     # hubs and stations: a row of platforms (tracks about 8-10 m apart)
-    row_across = (k - (n - 1) / 2) * np.where(kind == "rail", 9.0, 16.0)
+    row_across = (k - (n - 1) / 2) * np.where(kind == "rail", 9.0, 20.0)
     pair = (n == 2) & np.isin(kind, ["bus", "tram"])
     across = np.where(n == 1, 0.0, np.where(pair, pair_across, row_across))
     along = np.where(pair, pair_along, 0.0)
