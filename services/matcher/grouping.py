@@ -82,58 +82,51 @@ def _best_two(edges: pl.DataFrame, me: str, other: str) -> pl.DataFrame:
     ).with_columns(ratio=pl.col("d2") / pl.max_horizontal(pl.col("d1"), pl.lit(1e-9)))
 
 
-def pair_on_key(el: pl.DataFrame, key: pl.Expr, agree: pl.DataFrame | None,
-                profile: Profile) -> pl.DataFrame:
-    """Mutual-nearest platform/stop_position pairs sharing a key, passing the ratio test."""
-    el = el.with_columns(key=key).filter(pl.col("key").is_not_null())
-    plat = el.filter(pl.col("kind") == "platform")
-    stop = el.filter(pl.col("kind") == "stop_position")
-    # Search far enough that a second candidate which would pass the ratio test is still seen.
-    radius = profile.pair_agreeing_max_m * profile.pair_ratio_fallback
-    edges = spatial.candidate_edges(plat, stop, radius, ["osm_id", "key", "uic"], ["osm_id", "key"])
-    edges = edges.rename({"osm_id": "p", "osm_id_right": "s"}).filter(
-        pl.col("key") == pl.col("key_right"))
-    if edges.is_empty():
-        return pl.DataFrame(schema={"p": pl.String, "s": pl.String})
-    bp, bs = _best_two(edges, "p", "s"), _best_two(edges, "s", "p")
-    limit = _limit(edges, agree, profile)
-    bp = bp.join(limit, on="p")
-    mutual = bp.join(bs, left_on=["p", "best_s"], right_on=["best_p", "s"], suffix="_s")
-    # Strict: mutual nearest, and both beat their runner-up by 1.5x.
-    strict = mutual.filter((pl.col("d1") <= pl.col("limit"))
-                           & (pl.min_horizontal("ratio", "ratio_s") >= profile.pair_ratio_strict))
-    strict = strict.select("p", s="best_s")
-    # Fallback: the platform's nearest stop_position beats the runner-up by 2x, even when that
-    # stop_position has another platform nearer, provided no other platform claims it too.
-    taken = pl.concat([strict["p"], strict["s"]]).implode()
-    fallback = bp.filter((pl.col("d1") <= pl.col("limit"))
-                         & (pl.col("ratio") >= profile.pair_ratio_fallback)
-                         & ~pl.col("p").is_in(taken) & ~pl.col("best_s").is_in(taken))
-    fallback = fallback.filter(pl.len().over("best_s") == 1).select("p", s="best_s")
-    return pl.concat([strict, fallback])
+def _shared_key(p: str, s: str) -> pl.Expr:
+    """Which key a platform (suffix p) and stop_position (suffix s) share: uic, name or tram."""
+    def col(name: str, side: str) -> pl.Expr:
+        return pl.col(f"{name}_{side}")
 
-
-def _limit(edges: pl.DataFrame, agree: pl.DataFrame | None, profile: Profile) -> pl.DataFrame:
-    """Per platform: the pairing distance limit (15 m where its UIC's counts agree, else 12 m)."""
-    per_p = edges.select("p", "uic").unique("p")
-    if agree is None:
-        return per_p.select("p", limit=pl.lit(profile.pair_max_m))
-    return per_p.select("p", limit=pl.when(pl.col("uic").is_in(agree["uic"].implode()))
-                        .then(profile.pair_agreeing_max_m).otherwise(profile.pair_max_m))
+    return (pl.when(col("uic", p) == col("uic", s)).then(pl.lit("uic"))
+            .when(col("name", p) == col("name", s)).then(pl.lit("name"))
+            .when(col("is_tram", p) & col("is_tram", s)).then(pl.lit("tram")))
 
 
 def find_pairs(el: pl.DataFrame, atlas: pl.DataFrame, profile: Profile) -> pl.DataFrame:
-    """Pairs (p, s, key_kind), keyed by UIC, then by name, then for trams."""
-    agree = agreeing_uics(el, atlas, profile)
-    keys = [("uic", pl.col("uic").cast(pl.String), agree),
-            ("name", pl.col("name"), None),
-            ("tram", pl.when(pl.col("is_tram")).then(pl.lit("tram")), None)]
-    found, left = [], el
-    for kind, key, agreeing in keys:
-        pairs = pair_on_key(left, key, agreeing, profile).with_columns(key_kind=pl.lit(kind))
-        found.append(pairs)
-        left = left.filter(~pl.col("osm_id").is_in(pl.concat([pairs["p"], pairs["s"]]).implode()))
-    return pl.concat(found)
+    """Mutual-nearest platform/stop_position pairs sharing a key (UIC, name, tram) and passing
+    the ratio test; nearness is judged against every candidate, keyed or not."""
+    cols = ["osm_id", "uic", "name", "is_tram", "local_ref"]
+    plat = el.filter(pl.col("kind") == "platform").rename({c: f"{c}_p" for c in cols})
+    stop = el.filter(pl.col("kind") == "stop_position").rename({c: f"{c}_s" for c in cols})
+    # Search far enough that a second candidate which would pass the ratio test is still seen.
+    radius = profile.pair_agreeing_max_m * profile.pair_ratio_fallback
+    edges = spatial.candidate_edges(plat, stop, radius, [f"{c}_p" for c in cols],
+                                    [f"{c}_s" for c in cols])
+    edges = edges.rename({"osm_id_p": "p", "osm_id_s": "s"}).with_columns(
+        key_kind=_shared_key("p", "s"),
+        contradicts=(pl.col("local_ref_p") != pl.col("local_ref_s")).fill_null(False))
+    if edges.is_empty():
+        return pl.DataFrame(schema={"p": pl.String, "s": pl.String, "key_kind": pl.String})
+    bp, bs = _best_two(edges, "p", "s"), _best_two(edges, "s", "p")
+    agree = agreeing_uics(el, atlas, profile)["uic"].implode()
+    facts = edges.select("p", best_s="s", key_kind="key_kind", contradicts="contradicts",
+                         uic="uic_p")
+    limit = pl.when((pl.col("key_kind") == "uic") & pl.col("uic").is_in(agree)).then(
+        profile.pair_agreeing_max_m).otherwise(profile.pair_max_m)
+    ok = pl.col("key_kind").is_not_null() & ~pl.col("contradicts") & (pl.col("d1") <= limit)
+    bp = bp.join(facts, on=["p", "best_s"]).filter(ok)
+    # Strict: mutual nearest, and both beat their runner-up by 1.5x.
+    strict = bp.join(bs, left_on=["p", "best_s"], right_on=["best_p", "s"], suffix="_s").filter(
+        pl.min_horizontal("ratio", "ratio_s") >= profile.pair_ratio_strict)
+    strict = strict.select("p", s="best_s", key_kind="key_kind")
+    # Fallback: the platform's nearest stop_position beats its runner-up by 2x, even when that
+    # stop_position has another platform nearer, provided no other platform claims it too.
+    taken = pl.concat([strict["p"], strict["s"]]).implode()
+    fallback = bp.filter((pl.col("ratio") >= profile.pair_ratio_fallback)
+                         & ~pl.col("p").is_in(taken) & ~pl.col("best_s").is_in(taken))
+    fallback = fallback.filter(pl.len().over("best_s") == 1).select(
+        "p", s="best_s", key_kind="key_kind")
+    return pl.concat([strict, fallback])
 
 
 def build_units(el: pl.DataFrame, atlas: pl.DataFrame, profile: Profile

@@ -26,7 +26,11 @@ class Profile:
     pair_ratio_fallback: float = 2.0
     official_count_max_m: float = 30.0
     trio_side_max_m: float = 15.0
-    exact_max_m: float = 500.0  # a uic_ref farther than this is a wrong tag, not a match
+    exact_max_m: float = 500.0
+    # The reference gives one OSM unit to all N official stops of its UIC. On the generator's
+    # truth that costs 78 false pairs in 553 (the other platforms' own elements are missing),
+    # so by default only the closest stop takes it; the others go on to the later stages.
+    exact_shared_unit_all: bool = False  # a uic_ref farther than this is a wrong tag, not a match
     # A target within 25 m of another UIC's stop, and 4x (and 50 m) farther from its own UIC's
     # nearest stop, most likely carries a neighbour's copied uic_ref.
     exact_trap_near_m: float = 25.0

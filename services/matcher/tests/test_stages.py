@@ -1,18 +1,32 @@
 """The stages' tricky cases, each as a small hand-written fixture."""
 
+from dataclasses import replace
+
 import orjson
 import polars as pl
 
 from matcher.engine import match
+from matcher.profiles import SWISS
 from matcher.tests.factory import atlas_frame, element, osm_frame, pairs, stop, types
 
 UIC, OTHER = 8502001, 8502002
 
 
-def test_exact_one_unit_takes_all_official_stops():
+def test_exact_one_unit_goes_to_its_closest_stop_by_default():
     atlas = atlas_frame(stop(UIC, 0, 0, "A", sloid="a"), stop(UIC, 20, 0, "B", sloid="b"))
-    osm = osm_frame(element("platform", 10, 0, "p", uic_ref=str(UIC)))
-    assert types(match(atlas, osm)) == {("a", "p"): "exact", ("b", "p"): "exact"}
+    osm = osm_frame(element("platform", 8, 0, "p", uic_ref=str(UIC)))
+    assert types(match(atlas, osm)) == {("a", "p"): "exact"}
+
+
+def test_exact_one_unit_takes_all_official_stops_with_the_reference_rule():
+    atlas = atlas_frame(stop(UIC, 0, 0, "A", sloid="a"), stop(UIC, 20, 0, "B", sloid="b"),
+                        stop(UIC, 60, 0, "C", sloid="c"))
+    # c has an element of its own closer than the shared unit, so it is not served by it.
+    osm = osm_frame(element("platform", 8, 0, "p", uic_ref=str(UIC)),
+                    element("platform", 62, 0, "own"))
+    reference = replace(SWISS, exact_shared_unit_all=True)
+    assert types(match(atlas, osm, profile=reference)) == {
+        ("a", "p"): "exact", ("b", "p"): "exact", ("c", "own"): "nearest"}
 
 
 def test_exact_n_to_m_pairs_by_local_ref_case_insensitively_and_leaves_the_rest():
@@ -152,7 +166,6 @@ def test_confidence_ranks_identity_above_geometry():
 
 
 def _without(*stages):
-    from matcher.profiles import SWISS
     profile = SWISS
     for s in stages:
         profile = profile.without(s)
