@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -70,3 +71,29 @@ def test_cli_run_wait_exits_zero_and_unchanged_sources_skip(stack: LocalStack) -
     assert status["message"] == "sources unchanged: nothing to do"
     assert status["last_success_at"] == published
     assert status["state"] == "idle"
+
+
+def trigger(stack: LocalStack, force: bool = True) -> str:
+    answer = httpx.post(f"{stack.url}/api/runs", json={"force": force}, headers=ADMIN, timeout=10)
+    assert answer.status_code == 202, answer.text
+    return str(answer.json()["run_id"])
+
+
+def test_a_failed_run_names_the_bad_input_and_keeps_the_published_snapshot(stack: LocalStack) -> None:
+    first = wait_for_run(stack, trigger(stack))
+    assert first["state"] == "idle", first["last_error"]
+    stats_before = httpx.get(f"{stack.url}/api/stats", timeout=5).json()
+
+    atlas = Path(stack.env["ATLAS_URL"])
+    atlas.write_bytes(atlas.read_bytes()[: len(atlas.read_bytes()) // 3] + b"\xff\xfe broken")
+    failed = wait_for_run(stack, trigger(stack))
+    assert failed["state"] == "failed"
+    error = failed["last_error"]
+    assert error["phase"] == "preprocess" and "atlas" in error["error"], error
+    assert str(atlas) in error["error"]  # the file is named
+
+    stats_after = httpx.get(f"{stack.url}/api/stats", timeout=5).json()
+    assert stats_after == stats_before  # readers still see the last good snapshot
+    # The lock was released: the next trigger is accepted.
+    assert httpx.get(f"{stack.url}/api/status", timeout=5).json()["state"] == "failed"
+    wait_for_run(stack, trigger(stack))
