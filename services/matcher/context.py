@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from scipy.spatial import cKDTree
+
+from matcher import spatial
 from matcher.profiles import Profile
 
 EDGE_SCHEMA = {"sloid": pl.String, "target_id": pl.Int64, "match_type": pl.String,
@@ -76,3 +79,12 @@ def target_name_table(members: pl.DataFrame, el: pl.DataFrame) -> pl.DataFrame:
              for src in NAME_SOURCES]
     return pl.concat(parts).drop_nulls("name").filter(pl.col("name") != "").unique().sort(
         "target_id", "source", "name")
+
+
+def with_nearest_stop(targets: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
+    """Add each target's nearest official stop (sloid) and its distance in metres."""
+    if atlas.is_empty() or targets.is_empty():
+        return targets.with_columns(near_sloid=pl.lit(None, pl.String), near_m=pl.lit(None, pl.Float64))
+    dist, idx = cKDTree(spatial.xy_of(atlas)).query(spatial.xy_of(targets), k=1)
+    return targets.with_columns(near_sloid=atlas["sloid"].gather(pl.Series(idx)),
+                                near_m=pl.Series(dist))

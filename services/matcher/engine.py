@@ -11,7 +11,7 @@ import polars as pl
 
 from matcher import routes, spatial
 from matcher.confidence import confidence
-from matcher.context import Context, target_attributes, target_name_table
+from matcher.context import Context, target_attributes, target_name_table, with_nearest_stop
 from matcher.grouping import build_units, official_groups, prepare_elements
 from matcher.profiles import Profile, get_profile
 from matcher.route_matching import match_routes
@@ -76,7 +76,8 @@ def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
         el = prepare_elements(osm_elements, prof)
         reps = atlas.filter(pl.col("sloid") == pl.col("representative"))
         osm_units, members, trios = build_units(el, reps, prof)
-        ctx = Context(prof, reps, target_attributes(members, el),
+        targets = with_nearest_stop(target_attributes(members, el), reps)
+        ctx = Context(prof, reps, targets,
                       target_name_table(members, el), members, trios)
         ctx.routes = _route_tokens(frames, osm_routes, osm_route_stops, atlas, members)
     for name in prof.stages:

@@ -45,6 +45,9 @@ class Profile:
     nearest_ratio_min_d2_m: float = 10.0
     normalized_name_max_m: float = 150.0
     isolation_m: float = 50.0
+    # Geometry stages skip a target that is 1.5x (+3 m) closer to another official stop.
+    elsewhere_ratio: float = 1.5
+    elsewhere_slack_m: float = 3.0
     excluded_kinds: tuple[str, ...] = ("station",)
     extra: dict = field(default_factory=dict)
 

@@ -7,12 +7,18 @@ import polars as pl
 from matcher.assignment import unique_pairs
 from matcher.context import Context
 from matcher.names import name_keys
-from matcher.stages.candidates import keyed, local_ref_agrees, with_evidence
+from matcher.stages.candidates import (
+    keyed,
+    local_ref_agrees,
+    nearer_stop_elsewhere,
+    with_evidence,
+)
 
 
 def run(ctx: Context) -> None:
     """Exact string equality; ties broken by local_ref = designation, else left."""
-    edges = keyed(ctx, "designation_official", "name", ctx.target_names)
+    edges = keyed(ctx, "designation_official", "name", ctx.target_names).filter(
+        ~nearer_stop_elsewhere(ctx))
     if ctx.profile.name_max_m is not None:
         edges = edges.filter(pl.col("dist") <= ctx.profile.name_max_m)
     chosen = unique_pairs(edges, tiebreak=local_ref_agrees())
@@ -28,6 +34,6 @@ def run_normalized(ctx: Context) -> None:
         key=pl.col("key").min())
     edges = keyed(ctx, "sloid", "sloid", pairs)
     edges = edges.join(pairs, on=["sloid", "target_id"]).filter(
-        pl.col("dist") <= ctx.profile.normalized_name_max_m)
+        pl.col("dist") <= ctx.profile.normalized_name_max_m).filter(~nearer_stop_elsewhere(ctx))
     chosen = unique_pairs(edges, tiebreak=local_ref_agrees())
     ctx.accept(with_evidence(chosen, "normalized_name", key=pl.col("key")))

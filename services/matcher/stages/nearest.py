@@ -5,12 +5,18 @@ from __future__ import annotations
 import polars as pl
 
 from matcher.context import Context
-from matcher.stages.candidates import local_ref_contradicts, near, with_evidence
+from matcher.stages.candidates import (
+    local_ref_contradicts,
+    near,
+    nearer_stop_elsewhere,
+    with_evidence,
+)
 
 
 def _candidates(ctx: Context) -> pl.DataFrame:
     """Open pairs within the radius, minus those whose local_ref contradicts the designation."""
-    return near(ctx, ctx.profile.nearest_max_m).filter(~local_ref_contradicts())
+    return near(ctx, ctx.profile.nearest_max_m).filter(
+        ~local_ref_contradicts() & ~nearer_stop_elsewhere(ctx))
 
 
 def _one_claim(edges: pl.DataFrame) -> pl.DataFrame:

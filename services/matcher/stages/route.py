@@ -6,7 +6,7 @@ import polars as pl
 
 from matcher.assignment import mutual_best
 from matcher.context import Context
-from matcher.stages.candidates import near, with_evidence
+from matcher.stages.candidates import near, nearer_stop_elsewhere, with_evidence
 
 
 def run(ctx: Context) -> None:
@@ -14,8 +14,8 @@ def run(ctx: Context) -> None:
     stop_tok, target_tok = ctx.routes.get("stop_tokens"), ctx.routes.get("target_tokens")
     if stop_tok is None or target_tok is None or stop_tok.is_empty() or target_tok.is_empty():
         return
-    edges = near(ctx, ctx.profile.route_max_m).select("sloid", "target_id", "dist",
-                                                      "designation", "local_ref")
+    edges = near(ctx, ctx.profile.route_max_m).filter(~nearer_stop_elsewhere(ctx)).select(
+        "sloid", "target_id", "dist", "designation", "local_ref")
     shared = edges.select("sloid", "target_id").join(stop_tok, on="sloid").join(
         target_tok, on=["target_id", "token", "kind"])
     overlap = shared.group_by("sloid", "target_id").agg(

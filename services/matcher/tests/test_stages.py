@@ -116,13 +116,21 @@ def test_local_ref_stage_takes_the_closest_agreeing_target():
 
 
 def test_proximity_assigns_by_minimum_total_distance():
-    # Greedy nearest would give b's platform to a; the assignment keeps both.
     atlas = atlas_frame(stop(UIC, 0, 0, sloid="a"), stop(UIC, 10, 0, sloid="b"))
-    osm = osm_frame(element("platform", 8, 2, "p1", uic_name="Dorf"),
-                    element("platform", 20, 2, "p2", uic_name="Dorf"))
+    osm = osm_frame(element("platform", 4.5, 3, "p1", uic_name="Dorf"),
+                    element("platform", 6, -3, "p2", uic_name="Dorf"))
     atlas = atlas.with_columns(designation_official=pl.lit("Dorf"))
     result = match(atlas, osm, profile=_without("exact", "name"))
     assert types(result) == {("a", "p1"): "proximity", ("b", "p2"): "proximity"}
+
+
+def test_a_target_much_closer_to_another_stop_is_not_taken():
+    # p sits 2 m from b (already matched through its own uic_ref) and 30 m from a: it is b's
+    # leftover stop_position, not a's platform, even though a has no other candidate.
+    atlas = atlas_frame(stop(UIC, 0, 0, sloid="a"), stop(OTHER, 30, 0, sloid="b"))
+    osm = osm_frame(element("platform", 30, 1, "pb", uic_ref=str(OTHER)),
+                    element("stop_position", 30, -2, "p"))
+    assert types(match(atlas, osm)) == {("b", "pb"): "exact"}
 
 
 def test_official_duplicates_share_the_representatives_match():
