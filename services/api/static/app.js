@@ -24,7 +24,9 @@ const overlay = new Overlay(map, pick);
 const layers = new ViewportLayers(map, overlay, notice);
 let currentStop = null;
 
-$("map").append(legend());
+const key = legend();
+key.open = $("map").clientHeight >= 640; // on a short screen the legend starts folded
+$("map").append(key);
 
 /** The map's one-line notice (feature counts, "zoom in", errors). */
 function notice(text, kind = "info") {
@@ -48,29 +50,31 @@ function showTab(name, focus = false) {
   }
 }
 
-function writeHash() {
+/** Mirror the view in the hash; `push` makes a history entry (opening a stop), panning does not. */
+function writeHash(push = false) {
   const c = map.center;
   const hash = formatHash({ map: { zoom: map.zoom, lat: c.lat, lon: c.lon }, stop: currentStop });
-  // replaceState: panning must not fill the back button's history.
-  if (hash !== location.hash) history.replaceState(null, "", hash);
+  if (hash === location.hash) return;
+  if (push) history.pushState(null, "", hash);
+  else history.replaceState(null, "", hash);
 }
 
 /** Open a stop in the side panel; `centre` also moves the map to it. */
-function openStop(sloid, { centre = false } = {}) {
+function openStop(sloid, { centre = false, push = true } = {}) {
   currentStop = sloid;
   detail.centreNext = centre;
   $("tab-stop").hidden = false;
   showTab("stop");
   detail.open(sloid);
-  writeHash();
+  writeHash(push);
 }
 
-function closeStop() {
+function closeStop({ push = true } = {}) {
   currentStop = null;
   overlay.select(null);
   $("tab-stop").hidden = true;
   showTab("search", true);
-  writeHash();
+  writeHash(push);
 }
 
 function stopLoaded({ stop, matches }) {
@@ -147,21 +151,21 @@ function bindShortcuts() {
       closeStop();
     }
   });
-  // Back/forward or an edited address: follow the hash.
-  window.addEventListener("hashchange", () => {
+  // Back/forward or an edited address (both fire popstate): follow the hash without a new entry.
+  window.addEventListener("popstate", () => {
     const next = parseHash(location.hash);
+    if (next.stop && next.stop !== currentStop) openStop(next.stop, { push: false });
+    if (!next.stop && currentStop) closeStop({ push: false });
     if (next.map) map.setView(next.map.lon, next.map.lat, next.map.zoom);
-    if (next.stop && next.stop !== currentStop) openStop(next.stop);
-    if (!next.stop && currentStop) closeStop();
   });
 }
 
-map.on("move", writeHash);
+map.on("move", () => writeHash());
 bindTabs();
 bindShortcuts();
 layers.load();
 refreshPriorities();
-if (initial.stop) openStop(initial.stop, { centre: !initial.map });
+if (initial.stop) openStop(initial.stop, { centre: !initial.map, push: false });
 else showTab("search");
 writeHash();
 document.body.append(h("span", { id: "app-ready", hidden: true }));
