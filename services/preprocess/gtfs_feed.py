@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import polars as pl
 
@@ -95,20 +96,27 @@ def stop_time_chunks(archive: zipfile.ZipFile, path: Path) -> Iterator[pl.DataFr
             header = fh.readline().removeprefix(BOM)
             if not header.strip():
                 raise SourceError("gtfs", where, "empty file")
-            leftover = b""
-            while chunk := fh.read(CHUNK_BYTES):
-                data = leftover + chunk
-                cut = data.rfind(b"\n") + 1
-                leftover = data[cut:]
-                if cut:
-                    frame = _parse_chunk(header + data[:cut], where, row)
-                    row += frame.height
-                    yield frame
-            if leftover.strip():
-                _check_tail(header, leftover, where, row)
-                yield _parse_chunk(header + leftover, where, row)
+            for lines, is_tail in _line_blocks(fh):
+                if is_tail:
+                    _check_tail(header, lines, where, row)
+                frame = _parse_chunk(header + lines, where, row)
+                row += frame.height
+                yield frame
     except ZIP_ERRORS as exc:
         raise SourceError("gtfs", where, f"truncated or corrupt zip: {exc}", row) from exc
+
+
+def _line_blocks(fh: IO[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """Blocks of whole lines; the last flag marks a final line that had no newline."""
+    leftover = b""
+    while chunk := fh.read(CHUNK_BYTES):
+        data = leftover + chunk
+        cut = data.rfind(b"\n") + 1
+        leftover = data[cut:]
+        if cut:
+            yield data[:cut], False
+    if leftover.strip():
+        yield leftover, True
 
 
 def _check_tail(header: bytes, tail: bytes, where: str, row: int) -> None:
