@@ -27,8 +27,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _gaps(phase_log: list[dict[str, Any]]) -> list[float]:
     times = [
-        (datetime.fromisoformat(e["started_at"]), datetime.fromisoformat(e["finished_at"]))
-        for e in phase_log
+        (datetime.fromisoformat(e["started_at"]), datetime.fromisoformat(e["finished_at"])) for e in phase_log
     ]
     return [(nxt[0] - prev[1]).total_seconds() for prev, nxt in zip(times, times[1:], strict=False)]
 
@@ -67,9 +66,12 @@ def main() -> None:
     """Run the benchmark and print its JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--sample", type=Path, default=SAMPLE_DIR, help="folder with atlas.csv, osm.osm, gtfs.zip"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="stopsync-bench-"))
-    shutil.copytree(SAMPLE_DIR, tmp / "sample")
+    shutil.copytree(args.sample, tmp / "sample")
     db = f"stopsync_bench_{uuid.uuid4().hex[:8]}"
     env = {
         "AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/",
