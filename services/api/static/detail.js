@@ -1,17 +1,10 @@
 // The stop view: one official stop, its matches, its problems with solutions, and curation.
 
 import { friendly, getJSON } from "./api.js";
-import { fmtMetres, h, replace } from "./dom.js";
+import { fmtMetres, h, osmUrl, replace } from "./dom.js";
 import { historySection, manualMatchSection, notesSection, solutionForm } from "./forms.js";
 import { stopColor } from "./legend.js";
 import { priorityBadge, summarize } from "./problems.js";
-
-/** The openstreetmap.org page of an osm_id ("123" is node 123, "way_123" is way 123). */
-export function osmUrl(osmId) {
-  const id = String(osmId);
-  const [type, num] = id.startsWith("way_") ? ["way", id.slice(4)] : ["node", id];
-  return `https://www.openstreetmap.org/${type}/${num}`;
-}
 
 function section(title, ...body) {
   return h("section", { class: "card" }, h("h3", {}, title), body);

@@ -71,6 +71,13 @@ export function fmtMetres(m) {
   return m < 10 ? `${Number(m).toFixed(1)} m` : `${Math.round(m)} m`;
 }
 
+/** The openstreetmap.org page of an osm_id ("123" is node 123, "way_123" is way 123). */
+export function osmUrl(osmId) {
+  const id = String(osmId);
+  const [type, num] = id.startsWith("way_") ? ["way", id.slice(4)] : ["node", id];
+  return `https://www.openstreetmap.org/${type}/${num}`;
+}
+
 /** Call fn once calls have stopped for `ms` milliseconds. */
 export function debounce(fn, ms) {
   let timer = null;

@@ -4,9 +4,14 @@ import {
   LINK, OSM_MATCHED, OSM_UNMATCHED, PRIORITY_COLORS, stopColor,
 } from "./legend.js";
 
-const STOP_RADIUS = 5;
-const OSM_HALF = 3.5;
 const HIT_RADIUS = 9;
+
+/** Marker sizes for a zoom: small when zoomed out so dense towns stay readable. */
+export function markerSize(zoom) {
+  if (zoom >= 15) return { stop: 5, osm: 3.5, ring: 3 };
+  if (zoom >= 12) return { stop: 4, osm: 2.5, ring: 2 };
+  return { stop: 2.5, osm: 1.5, ring: 1.5 };
+}
 
 export class Overlay {
   /** Draw on `map`'s canvas; `onPick(kind, feature)` is called when a marker is clicked. */
@@ -54,6 +59,7 @@ export class Overlay {
 
   draw(ctx) {
     const map = this.map;
+    this.size = markerSize(map.zoom);
     ctx.lineWidth = 1.5;
     ctx.strokeStyle = LINK;
     ctx.beginPath();
@@ -74,29 +80,31 @@ export class Overlay {
   drawOsm(ctx, f) {
     const [x, y] = this.map.toScreen(...f.geometry.coordinates);
     const matched = f.properties.matched;
+    const half = this.size.osm;
     ctx.fillStyle = matched ? OSM_MATCHED : "#fff";
     ctx.strokeStyle = matched ? "#fff" : OSM_UNMATCHED;
     ctx.lineWidth = matched ? 1 : 2;
-    ctx.fillRect(x - OSM_HALF, y - OSM_HALF, OSM_HALF * 2, OSM_HALF * 2);
-    ctx.strokeRect(x - OSM_HALF, y - OSM_HALF, OSM_HALF * 2, OSM_HALF * 2);
+    ctx.fillRect(x - half, y - half, half * 2, half * 2);
+    ctx.strokeRect(x - half, y - half, half * 2, half * 2);
   }
 
   drawStop(ctx, f) {
     const [x, y] = this.map.toScreen(...f.geometry.coordinates);
     const priority = this.priorityOf(f.properties);
+    const { stop: radius, ring } = this.size;
     if (priority) {
       ctx.beginPath();
-      ctx.arc(x, y, STOP_RADIUS + 3, 0, 2 * Math.PI);
+      ctx.arc(x, y, radius + ring, 0, 2 * Math.PI);
       ctx.strokeStyle = PRIORITY_COLORS[priority] || PRIORITY_COLORS[3];
-      ctx.lineWidth = 3;
+      ctx.lineWidth = ring;
       ctx.stroke();
     }
     ctx.beginPath();
-    ctx.arc(x, y, STOP_RADIUS, 0, 2 * Math.PI);
+    ctx.arc(x, y, radius, 0, 2 * Math.PI);
     ctx.fillStyle = stopColor(f.properties.match_type);
     ctx.fill();
     ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 1.2;
+    ctx.lineWidth = radius > 3 ? 1.2 : 0.6;
     ctx.stroke();
   }
 
@@ -116,7 +124,7 @@ export class Overlay {
     }
     ctx.setLineDash([]);
     ctx.beginPath();
-    ctx.arc(x, y, STOP_RADIUS + 7, 0, 2 * Math.PI);
+    ctx.arc(x, y, this.size.stop + 7, 0, 2 * Math.PI);
     ctx.strokeStyle = "#111";
     ctx.lineWidth = 2.5;
     ctx.stroke();

@@ -1,7 +1,7 @@
 // The problem list: type and priority filters, paging, and a link to each problem's stop.
 
 import { friendly, getJSON } from "./api.js";
-import { fmtNumber, h, replace } from "./dom.js";
+import { fmtNumber, h, osmUrl, replace } from "./dom.js";
 
 // precompute.problems.PROBLEM_TYPES, in its order.
 export const PROBLEM_TYPES = [
@@ -74,7 +74,7 @@ export class ProblemList {
   item(p) {
     const target = p.sloid
       ? h("button", { type: "button", class: "link", onclick: () => this.onOpen(p.sloid) }, p.sloid)
-      : h("span", {}, `OSM ${p.osm_node_id ?? "?"}`);
+      : h("a", { href: osmUrl(p.osm_node_id), target: "_blank", rel: "noopener" }, `OSM ${p.osm_node_id}`);
     return h("li", {},
       h("div", {}, priorityBadge(p.priority), " ", h("strong", {}, p.problem_type), " · ", target),
       h("div", { class: "muted small" }, summarize(p.details)));
