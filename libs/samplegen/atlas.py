@@ -11,11 +11,31 @@ from samplegen import geo
 from samplegen.atlas_rows import _dates, check_digits
 
 COLUMNS = (
-    "sloid", "numberShort", "uicCountryCode", "number", "checkDigit", "validFrom", "validTo",
-    "designation", "designationOperational", "length", "boardingAreaHeight", "compassDirection",
-    "parentSloid", "trafficPointElementType", "lv95East", "lv95North", "wgs84East", "wgs84North",
-    "height", "creationDate", "editionDate", "parentSloidServicePoint", "designationOfficial",
-    "servicePointBusinessOrganisation", "servicePointBusinessOrganisationNumber",
+    "sloid",
+    "numberShort",
+    "uicCountryCode",
+    "number",
+    "checkDigit",
+    "validFrom",
+    "validTo",
+    "designation",
+    "designationOperational",
+    "length",
+    "boardingAreaHeight",
+    "compassDirection",
+    "parentSloid",
+    "trafficPointElementType",
+    "lv95East",
+    "lv95North",
+    "wgs84East",
+    "wgs84North",
+    "height",
+    "creationDate",
+    "editionDate",
+    "parentSloidServicePoint",
+    "designationOfficial",
+    "servicePointBusinessOrganisation",
+    "servicePointBusinessOrganisationNumber",
     "servicePointBusinessOrganisationAbbreviationDe",
     "servicePointBusinessOrganisationAbbreviationFr",
     "servicePointBusinessOrganisationAbbreviationIt",
@@ -23,7 +43,8 @@ COLUMNS = (
     "servicePointBusinessOrganisationDescriptionDe",
     "servicePointBusinessOrganisationDescriptionFr",
     "servicePointBusinessOrganisationDescriptionIt",
-    "servicePointBusinessOrganisationDescriptionEn", "status",
+    "servicePointBusinessOrganisationDescriptionEn",
+    "status",
 )
 
 
@@ -52,8 +73,7 @@ def _timestamps(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
     """creationDate and a later editionDate, as 'YYYY-MM-DD HH:MM:SS'."""
     created = np.datetime64("2019-01-01T00:00:00") + rng.integers(0, 5 * 365 * 86400, n)
     edited = created + rng.integers(0, 2 * 365 * 86400, n)
-    return (np.char.replace(created.astype(str), "T", " "),
-            np.char.replace(edited.astype(str), "T", " "))
+    return (np.char.replace(created.astype(str), "T", " "), np.char.replace(edited.astype(str), "T", " "))
 
 
 def atlas_frame(rows: pl.DataFrame, ops: pl.DataFrame, rng) -> pl.DataFrame:
@@ -67,38 +87,44 @@ def atlas_frame(rows: pl.DataFrame, ops: pl.DataFrame, rng) -> pl.DataFrame:
     sp_sloid = "ch:1:sloid:" + pl.Series(short)
     area = rows["element"] == "BOARDING_AREA"
     rows = rows.join(ops, on="op_id", how="left", maintain_order="left")
-    frame = pl.DataFrame({
-        "sloid": rows["sloid"],
-        "numberShort": pl.Series(number % 100_000),
-        "uicCountryCode": rows["country"],
-        "number": rows["uic"],
-        "checkDigit": pl.Series(check_digits(number)),
-        "validFrom": pl.Series(_dates(rng, n, "2014-12-14", "2024-12-15")),
-        "validTo": rows["valid_to"],
-        "designation": rows["designation"].replace("", None),
-        "designationOperational": _where(
-            (rows["kind"] == "rail").to_numpy() & (rng.random(n) < 0.2),
-            np.char.add("Gleis ", rows["designation"].to_numpy().astype(str))),
-        **_measures(rows, rng),
-        # a station's platforms hang below its boarding area (the area row has no parent)
-        "parentSloid": _where((rows["kind"] == "rail").to_numpy() & ~area.to_numpy(),
-                              (sp_sloid + ":1").to_numpy()),
-        "trafficPointElementType": rows["element"],
-        "lv95East": pl.Series(np.round(east, 2)),
-        "lv95North": pl.Series(np.round(north, 2)),
-        "wgs84East": pl.Series(np.round(lon, 7)),
-        "wgs84North": pl.Series(np.round(lat, 7)),
-        "creationDate": pl.Series(created),
-        "editionDate": pl.Series(edited),
-        "parentSloidServicePoint": sp_sloid,
-        "designationOfficial": rows["name"],
-        "servicePointBusinessOrganisation": "ch:1:sboid:" + (100_000 + rows["number"].cast(
-            pl.Int64)).cast(pl.Utf8),
-        "servicePointBusinessOrganisationNumber": rows["number"],
-    })
-    org = {f"servicePointBusinessOrganisation{kind}{lang.capitalize()}": rows[f"{col}_{lang}"]
-           for kind, col in (("Abbreviation", "abbr"), ("Description", "desc"))
-           for lang in ("de", "fr", "it", "en")}
+    frame = pl.DataFrame(
+        {
+            "sloid": rows["sloid"],
+            "numberShort": pl.Series(number % 100_000),
+            "uicCountryCode": rows["country"],
+            "number": rows["uic"],
+            "checkDigit": pl.Series(check_digits(number)),
+            "validFrom": pl.Series(_dates(rng, n, "2014-12-14", "2024-12-15")),
+            "validTo": rows["valid_to"],
+            "designation": rows["designation"].replace("", None),
+            "designationOperational": _where(
+                (rows["kind"] == "rail").to_numpy() & (rng.random(n) < 0.2),
+                np.char.add("Gleis ", rows["designation"].to_numpy().astype(str)),
+            ),
+            **_measures(rows, rng),
+            # a station's platforms hang below its boarding area (the area row has no parent)
+            "parentSloid": _where(
+                (rows["kind"] == "rail").to_numpy() & ~area.to_numpy(), (sp_sloid + ":1").to_numpy()
+            ),
+            "trafficPointElementType": rows["element"],
+            "lv95East": pl.Series(np.round(east, 2)),
+            "lv95North": pl.Series(np.round(north, 2)),
+            "wgs84East": pl.Series(np.round(lon, 7)),
+            "wgs84North": pl.Series(np.round(lat, 7)),
+            "creationDate": pl.Series(created),
+            "editionDate": pl.Series(edited),
+            "parentSloidServicePoint": sp_sloid,
+            "designationOfficial": rows["name"],
+            "servicePointBusinessOrganisation": "ch:1:sboid:"
+            + (100_000 + rows["number"].cast(pl.Int64)).cast(pl.Utf8),
+            "servicePointBusinessOrganisationNumber": rows["number"],
+        }
+    )
+    org = {
+        f"servicePointBusinessOrganisation{kind}{lang.capitalize()}": rows[f"{col}_{lang}"]
+        for kind, col in (("Abbreviation", "abbr"), ("Description", "desc"))
+        for lang in ("de", "fr", "it", "en")
+    }
     frame = frame.with_columns(**org, status=pl.lit("VALIDATED"))
     return frame.select(COLUMNS)
 

@@ -32,11 +32,20 @@ def _dates(rng, n: int, start: str, end: str) -> np.ndarray:
 
 def kept_rows(pl_frame: pl.DataFrame, sp: pl.DataFrame) -> pl.DataFrame:
     """One BOARDING_PLATFORM row per platform (the rows that survive the filters)."""
-    cols = sp.select("sp_id", "name", "op_id", pl.col("kind").alias("sp_kind"),
-                     pl.col("lat").alias("sp_lat"), pl.col("lon").alias("sp_lon"))
+    cols = sp.select(
+        "sp_id",
+        "name",
+        "op_id",
+        pl.col("kind").alias("sp_kind"),
+        pl.col("lat").alias("sp_lat"),
+        pl.col("lon").alias("sp_lon"),
+    )
     return pl_frame.join(cols, on="sp_id", how="left").with_columns(
-        country=pl.lit(85, pl.Int64), valid_to=pl.lit("9999-12-31"), element=pl.lit("BOARDING_PLATFORM"),
-        truth_pl=pl.col("pl_id").cast(pl.Int64))
+        country=pl.lit(85, pl.Int64),
+        valid_to=pl.lit("9999-12-31"),
+        element=pl.lit("BOARDING_PLATFORM"),
+        truth_pl=pl.col("pl_id").cast(pl.Int64),
+    )
 
 
 def duplicate_rows(kept: pl.DataFrame, rng) -> pl.DataFrame:
@@ -44,11 +53,12 @@ def duplicate_rows(kept: pl.DataFrame, rng) -> pl.DataFrame:
     cand = kept.filter(pl.col("designation") != "")
     n = min(round(kept.height * _DUPLICATE_SHARE), cand.height)
     dup = cand.sample(n, seed=int(rng.integers(2**31)))
-    lat, lon = geo.polar_offset(dup["lat"].to_numpy(), dup["lon"].to_numpy(),
-                                rng.random(n) * 3, rng.random(n) * 2 * np.pi)
+    lat, lon = geo.polar_offset(
+        dup["lat"].to_numpy(), dup["lon"].to_numpy(), rng.random(n) * 3, rng.random(n) * 2 * np.pi
+    )
     return dup.with_columns(
-        sloid=pl.col("sloid").str.replace(r":(\d+)$", ":8${1}"), lat=pl.Series(lat),
-        lon=pl.Series(lon))
+        sloid=pl.col("sloid").str.replace(r":(\d+)$", ":8${1}"), lat=pl.Series(lat), lon=pl.Series(lon)
+    )
 
 
 def expired_rows(kept: pl.DataFrame, rng) -> pl.DataFrame:
@@ -56,19 +66,29 @@ def expired_rows(kept: pl.DataFrame, rng) -> pl.DataFrame:
     n = round(kept.height * _EXPIRED_SHARE)
     old = kept.sample(n, seed=int(rng.integers(2**31)))
     retired = rng.random(n) < 0.5
-    new_sloid = pl.when(pl.Series(retired)).then(
-        pl.col("sloid").str.replace(r":(\d+)$", ":9${1}")).otherwise(pl.col("sloid"))
-    return old.with_columns(sloid=new_sloid, truth_pl=pl.lit(None, pl.Int64),
-                            valid_to=pl.Series(_dates(rng, n, "2018-12-09", "2024-12-14")))
+    new_sloid = (
+        pl.when(pl.Series(retired))
+        .then(pl.col("sloid").str.replace(r":(\d+)$", ":9${1}"))
+        .otherwise(pl.col("sloid"))
+    )
+    return old.with_columns(
+        sloid=new_sloid,
+        truth_pl=pl.lit(None, pl.Int64),
+        valid_to=pl.Series(_dates(rng, n, "2018-12-09", "2024-12-14")),
+    )
 
 
 def area_rows(kept: pl.DataFrame) -> pl.DataFrame:
     """BOARDING_AREA rows: one per station and per bus hub (the parent of its platforms)."""
     hubs = kept.filter((pl.col("k") == 0) & ((pl.col("kind") == "rail") | (pl.col("n") >= 4)))
     return hubs.with_columns(
-        sloid=pl.col("sloid").str.replace(r":\d+$", ""), designation=pl.lit(""),
-        lat=pl.col("sp_lat"), lon=pl.col("sp_lon"), element=pl.lit("BOARDING_AREA"),
-        truth_pl=pl.lit(None, pl.Int64))
+        sloid=pl.col("sloid").str.replace(r":\d+$", ""),
+        designation=pl.lit(""),
+        lat=pl.col("sp_lat"),
+        lon=pl.col("sp_lon"),
+        element=pl.lit("BOARDING_AREA"),
+        truth_pl=pl.lit(None, pl.Int64),
+    )
 
 
 def abroad_rows(kept: pl.DataFrame, rng, share: float, swiss: bool) -> pl.DataFrame:
@@ -76,30 +96,56 @@ def abroad_rows(kept: pl.DataFrame, rng, share: float, swiss: bool) -> pl.DataFr
     n = round(kept.height * share)
     city = rng.integers(0, len(FOREIGN), n)
     anchor = np.array([(c[1], c[2], c[3]) for c in FOREIGN])[city]
-    lat, lon = geo.polar_offset(anchor[:, 0], anchor[:, 1], rng.random(n) * 6000,
-                                rng.random(n) * 2 * np.pi)
+    lat, lon = geo.polar_offset(anchor[:, 0], anchor[:, 1], rng.random(n) * 6000, rng.random(n) * 2 * np.pi)
     country = np.full(n, 85) if swiss else anchor[:, 2].astype(np.int64)
     # abroad numbers: the country code then 5 digits; Swiss ones in an unused block (8550000+)
     number = np.where(swiss, 8_550_000, country * 100_000) + rng.integers(0, 50_000, n)
     names = np.array([c[0] for c in FOREIGN])[city]
     base = kept.sample(n, seed=int(rng.integers(2**31)), with_replacement=True)
     return base.with_columns(
-        uic=pl.Series(number), country=pl.Series(country), lat=pl.Series(lat), lon=pl.Series(lon),
+        uic=pl.Series(number),
+        country=pl.Series(country),
+        lat=pl.Series(lat),
+        lon=pl.Series(lon),
         name=pl.Series(names) + ", Halt " + pl.Series((number % 1000).astype(str)),
-        sloid="ch:1:sloid:" + pl.Series((number % 100_000).astype(str)) + ":0:"
+        sloid="ch:1:sloid:"
+        + pl.Series((number % 100_000).astype(str))
+        + ":0:"
         + pl.Series(rng.integers(1, 9999, n).astype(str)),
-        designation=pl.lit(""), kind=pl.lit("bus"), truth_pl=pl.lit(None, pl.Int64),
-        op_id=pl.Series(foreign_operator(country), dtype=pl.UInt32))
+        designation=pl.lit(""),
+        kind=pl.lit("bus"),
+        truth_pl=pl.lit(None, pl.Int64),
+        op_id=pl.Series(foreign_operator(country), dtype=pl.UInt32),
+    )
 
 
 def all_rows(pl_frame: pl.DataFrame, sp: pl.DataFrame, rng) -> pl.DataFrame:
     """Every ATLAS row of the file, kept and dropped, in file order (by number, then sloid)."""
     kept = kept_rows(pl_frame, sp)
-    parts = [kept, duplicate_rows(kept, rng), expired_rows(kept, rng), area_rows(kept),
-             abroad_rows(kept, rng, _FOREIGN_SHARE, swiss=False),
-             abroad_rows(kept, rng, _OUTSIDE_SHARE, swiss=True)]
-    cols = ["sloid", "uic", "country", "designation", "lat", "lon", "name", "op_id", "kind",
-            "bearing", "valid_to", "element", "truth_pl"]
+    parts = [
+        kept,
+        duplicate_rows(kept, rng),
+        expired_rows(kept, rng),
+        area_rows(kept),
+        abroad_rows(kept, rng, _FOREIGN_SHARE, swiss=False),
+        abroad_rows(kept, rng, _OUTSIDE_SHARE, swiss=True),
+    ]
+    cols = [
+        "sloid",
+        "uic",
+        "country",
+        "designation",
+        "lat",
+        "lon",
+        "name",
+        "op_id",
+        "kind",
+        "bearing",
+        "valid_to",
+        "element",
+        "truth_pl",
+    ]
     rows = pl.concat([p.select(cols) for p in parts], how="vertical_relaxed")
     return rows.unique(subset=["sloid", "valid_to"], keep="first", maintain_order=True).sort(
-        "country", "uic", "sloid", "valid_to")
+        "country", "uic", "sloid", "valid_to"
+    )

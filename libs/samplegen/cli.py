@@ -14,13 +14,19 @@ from samplegen.pipeline import generate
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the generate options to a (sub)parser."""
-    parser.add_argument("--scale", type=float, default=0.01,
-                        help="1.0 is Switzerland's size (about 55,000 kept ATLAS stops)")
+    parser.add_argument(
+        "--scale", type=float, default=0.01, help="1.0 is Switzerland's size (about 55,000 kept ATLAS stops)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="same scale and seed, same bytes")
     parser.add_argument("--out", type=Path, required=True, help="output folder (created)")
-    parser.add_argument("--gtfs-trips", type=int, default=None, dest="gtfs_trips",
-                        help="total GTFS trips (about 1,550,000 give the real feed's 27 M "
-                             "stop_times at scale 1.0); default: a few per line")
+    parser.add_argument(
+        "--gtfs-trips",
+        type=int,
+        default=None,
+        dest="gtfs_trips",
+        help="total GTFS trips (about 1,550,000 give the real feed's 27 M "
+        "stop_times at scale 1.0); default: a few per line",
+    )
 
 
 def _progress_bar():
@@ -29,9 +35,13 @@ def _progress_bar():
         return None
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("{task.description:<16}"), BarColumn(),
-                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                    transient=True)
+    return Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=True,
+    )
 
 
 def main(args: argparse.Namespace) -> int:

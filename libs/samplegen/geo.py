@@ -23,9 +23,7 @@ def polar_offset(
     return offset(lat, lon, dist_m * np.sin(bearing), dist_m * np.cos(bearing))
 
 
-def metres_between(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
+def metres_between(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Approximate ground distance in metres (equirectangular; exact enough below 10 km)."""
     dy = (lat2 - lat1) * _M_PER_DEG_LAT
     dx = (lon2 - lon1) * _M_PER_DEG_LAT * np.cos(np.radians((lat1 + lat2) / 2))
@@ -36,13 +34,7 @@ def wgs84_to_lv95(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndar
     """swisstopo's approximate WGS84 -> LV95 (EPSG:2056) formulas, accurate to about a metre."""
     phi = (lat * 3600 - 169_028.66) / 10_000
     lam = (lon * 3600 - 26_782.5) / 10_000
-    east = (
-        2_600_072.37
-        + 211_455.93 * lam
-        - 10_938.51 * lam * phi
-        - 0.36 * lam * phi**2
-        - 44.54 * lam**3
-    )
+    east = 2_600_072.37 + 211_455.93 * lam - 10_938.51 * lam * phi - 0.36 * lam * phi**2 - 44.54 * lam**3
     north = (
         1_200_147.07
         + 308_807.95 * phi

@@ -13,12 +13,20 @@ from samplegen.gtfs_trips import Patterns
 
 _CHUNK_TRIPS = 100_000  # about 1.5 M stop_times per chunk keeps memory flat at any feed size
 _STAMP = (2025, 1, 1, 0, 0, 0)  # fixed member dates: same seed, same bytes
-_SERVICES = pl.DataFrame({
-    "service_id": ["TA+b0001", "TA+b0002", "TA+b0003"],
-    "monday": [1, 1, 0], "tuesday": [1, 1, 0], "wednesday": [1, 1, 0], "thursday": [1, 1, 0],
-    "friday": [1, 1, 0], "saturday": [1, 0, 1], "sunday": [1, 0, 1],
-    "start_date": "20241215", "end_date": "20251213",
-})
+_SERVICES = pl.DataFrame(
+    {
+        "service_id": ["TA+b0001", "TA+b0002", "TA+b0003"],
+        "monday": [1, 1, 0],
+        "tuesday": [1, 1, 0],
+        "wednesday": [1, 1, 0],
+        "thursday": [1, 1, 0],
+        "friday": [1, 1, 0],
+        "saturday": [1, 0, 1],
+        "sunday": [1, 0, 1],
+        "start_date": "20241215",
+        "end_date": "20251213",
+    }
+)
 _ROUTE_TYPE = {"bus": 700, "tram": 900, "train": 106, "ferry": 1000, "aerialway": 1300}
 
 
@@ -42,47 +50,59 @@ def _write_small(zf: zipfile.ZipFile, name: str, frame: pl.DataFrame) -> None:
 def routes_table(lines: pl.DataFrame, route_ids: pl.Series, ops: pl.DataFrame) -> pl.DataFrame:
     """routes.txt rows."""
     tab = lines.with_columns(route_id=route_ids).join(
-        ops.select("op_id", "number"), on="op_id", how="left", maintain_order="left")
+        ops.select("op_id", "number"), on="op_id", how="left", maintain_order="left"
+    )
     return tab.select(
-        "route_id", agency_id=pl.col("number"), route_short_name=pl.col("ref"),
-        route_long_name=pl.lit(None, pl.Utf8), route_desc=pl.col("mode"),
-        route_type=pl.col("mode").replace_strict(_ROUTE_TYPE, return_dtype=pl.Int32))
+        "route_id",
+        agency_id=pl.col("number"),
+        route_short_name=pl.col("ref"),
+        route_long_name=pl.lit(None, pl.Utf8),
+        route_desc=pl.col("mode"),
+        route_type=pl.col("mode").replace_strict(_ROUTE_TYPE, return_dtype=pl.Int32),
+    )
 
 
 def agency_table(ops: pl.DataFrame) -> pl.DataFrame:
     """agency.txt rows for every business organisation."""
     return ops.select(
-        agency_id=pl.col("number"), agency_name=pl.col("desc_de"),
-        agency_url=pl.lit("https://www.sbb.ch"), agency_timezone=pl.lit("Europe/Zurich"),
-        agency_lang=pl.lit("DE"), agency_phone=pl.lit("0848 44 66 88"))
+        agency_id=pl.col("number"),
+        agency_name=pl.col("desc_de"),
+        agency_url=pl.lit("https://www.sbb.ch"),
+        agency_timezone=pl.lit("Europe/Zurich"),
+        agency_lang=pl.lit("DE"),
+        agency_phone=pl.lit("0848 44 66 88"),
+    )
 
 
 def _trip_ids(pats: pl.DataFrame, trips: pl.DataFrame) -> pl.Series:
     """Swiss trip ids: <n>.TA.<route_id>.<variant>.<H|R>."""
     t = trips.select("pattern", "number").join(
-        pats.select(pl.col("pattern_id").cast(pl.Int64).alias("pattern"), "route_id", "variant",
-                    "direction"), on="pattern", how="left", maintain_order="left")
-    return t.select(pl.format("{}.TA.{}.{}.{}", "number", "route_id", "variant", "direction"))\
-        .to_series()
+        pats.select(pl.col("pattern_id").cast(pl.Int64).alias("pattern"), "route_id", "variant", "direction"),
+        on="pattern",
+        how="left",
+        maintain_order="left",
+    )
+    return t.select(pl.format("{}.TA.{}.{}.{}", "number", "route_id", "variant", "direction")).to_series()
 
 
 def _trips_chunk(p: Patterns, trips: pl.DataFrame) -> pl.DataFrame:
     """trips.txt rows of a chunk of trips."""
     tab = p.table.select("route_id", "headsign", "direction")
     idx = trips["pattern"].to_numpy()
-    return pl.DataFrame({
-        "route_id": tab["route_id"].gather(idx),
-        "service_id": _SERVICES["service_id"].gather(trips["service"].to_numpy()),
-        "trip_id": _trip_ids(p.table, trips),
-        "trip_headsign": tab["headsign"].gather(idx),
-        "direction_id": (tab["direction"].gather(idx) == "R").cast(pl.Int8),
-    })
+    return pl.DataFrame(
+        {
+            "route_id": tab["route_id"].gather(idx),
+            "service_id": _SERVICES["service_id"].gather(trips["service"].to_numpy()),
+            "trip_id": _trip_ids(p.table, trips),
+            "trip_headsign": tab["headsign"].gather(idx),
+            "direction_id": (tab["direction"].gather(idx) == "R").cast(pl.Int8),
+        }
+    )
 
 
 def _hms(seconds: pl.Expr) -> pl.Expr:
     """GTFS time of day, hours may pass 24."""
-    two = [(x).cast(pl.Utf8).str.zfill(2) for x in
-           (seconds // 3600, (seconds // 60) % 60, seconds % 60)]
+    two = [(x).cast(pl.Utf8).str.zfill(2) for x in (seconds // 3600, (seconds // 60) % 60, seconds % 60)]
     return pl.format("{}:{}:{}", *two)
 
 
@@ -94,13 +114,23 @@ def _stop_times_chunk(p: Patterns, trips: pl.DataFrame, stop_ids: pl.Series) -> 
     seq = np.arange(lens.sum()) - np.repeat(np.r_[0, np.cumsum(lens)[:-1]], lens)
     flat = p.offset[pattern][row_trip] + seq
     arrive = trips["start"].to_numpy()[row_trip] + p.elapsed[flat]
-    frame = pl.DataFrame({"trip_id": _trip_ids(p.table, trips).gather(row_trip),
-                          "t": arrive, "stop_id": stop_ids.gather(p.stop_code[flat]),
-                          "stop_sequence": seq + 1})
-    return frame.select("trip_id", arrival_time=_hms(pl.col("t")),
-                        departure_time=_hms(pl.col("t")), stop_id=pl.col("stop_id"),
-                        stop_sequence=pl.col("stop_sequence"), pickup_type=pl.lit(0),
-                        drop_off_type=pl.lit(0))
+    frame = pl.DataFrame(
+        {
+            "trip_id": _trip_ids(p.table, trips).gather(row_trip),
+            "t": arrive,
+            "stop_id": stop_ids.gather(p.stop_code[flat]),
+            "stop_sequence": seq + 1,
+        }
+    )
+    return frame.select(
+        "trip_id",
+        arrival_time=_hms(pl.col("t")),
+        departure_time=_hms(pl.col("t")),
+        stop_id=pl.col("stop_id"),
+        stop_sequence=pl.col("stop_sequence"),
+        pickup_type=pl.lit(0),
+        drop_off_type=pl.lit(0),
+    )
 
 
 def _stream(zf: zipfile.ZipFile, name: str, trips: pl.DataFrame, make, progress) -> int:
@@ -115,8 +145,14 @@ def _stream(zf: zipfile.ZipFile, name: str, trips: pl.DataFrame, make, progress)
     return rows
 
 
-def write_gtfs(path: Path, tables: dict[str, pl.DataFrame], p: Patterns, trips: pl.DataFrame,
-               stops: pl.DataFrame, progress) -> dict[str, int]:
+def write_gtfs(
+    path: Path,
+    tables: dict[str, pl.DataFrame],
+    p: Patterns,
+    trips: pl.DataFrame,
+    stops: pl.DataFrame,
+    progress,
+) -> dict[str, int]:
     """Write the zip; returns row counts per member."""
     stop_ids = stops["stop_id"]
     with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
@@ -125,6 +161,5 @@ def write_gtfs(path: Path, tables: dict[str, pl.DataFrame], p: Patterns, trips: 
         _write_small(zf, "calendar.txt", _SERVICES)
         _write_small(zf, "stops.txt", stops.drop("pl_id"))
         n_trips = _stream(zf, "trips.txt", trips, lambda t: _trips_chunk(p, t), progress)
-        n_times = _stream(zf, "stop_times.txt", trips,
-                          lambda t: _stop_times_chunk(p, t, stop_ids), progress)
+        n_times = _stream(zf, "stop_times.txt", trips, lambda t: _stop_times_chunk(p, t, stop_ids), progress)
     return {"gtfs_stops": stops.height, "gtfs_trips": n_trips, "gtfs_stop_times": n_times}

@@ -22,8 +22,9 @@ class Patterns:
     elapsed: np.ndarray  # seconds from the first stop
 
 
-def build_patterns(stops: pl.DataFrame, route_ids: pl.Series, stop_index: dict[int, int],
-                   headsigns: pl.Series, rng) -> Patterns:
+def build_patterns(
+    stops: pl.DataFrame, route_ids: pl.Series, stop_index: dict[int, int], headsigns: pl.Series, rng
+) -> Patterns:
     """Main pattern per line direction, plus short turns for some lines."""
     seq = stops.with_columns(code=pl.col("pl_id").replace_strict(stop_index, return_dtype=pl.Int64))
     main = seq.group_by("line_id", "direction", maintain_order=True).agg("code", "sp_id")
@@ -31,12 +32,18 @@ def build_patterns(stops: pl.DataFrame, route_ids: pl.Series, stop_index: dict[i
     is_short = short_lines[main["line_id"].to_numpy()] & (main["code"].list.len() >= 6).to_numpy()
     short = main.filter(pl.Series(is_short)).with_columns(
         pl.col("code").list.head(pl.col("code").list.len() - 2),
-        pl.col("sp_id").list.head(pl.col("sp_id").list.len() - 2))
-    pats = pl.concat([main.with_columns(variant=pl.lit(0), weight=pl.lit(1.0)),
-                      short.with_columns(variant=pl.lit(1), weight=pl.lit(0.25))])
+        pl.col("sp_id").list.head(pl.col("sp_id").list.len() - 2),
+    )
+    pats = pl.concat(
+        [
+            main.with_columns(variant=pl.lit(0), weight=pl.lit(1.0)),
+            short.with_columns(variant=pl.lit(1), weight=pl.lit(0.25)),
+        ]
+    )
     pats = pats.sort("line_id", "direction", "variant").with_row_index("pattern_id")
-    pats = pats.with_columns(route_id=route_ids.gather(pats["line_id"]),
-                             headsign=headsigns.gather(pats["sp_id"].list.last()))
+    pats = pats.with_columns(
+        route_id=route_ids.gather(pats["line_id"]), headsign=headsigns.gather(pats["sp_id"].list.last())
+    )
     length = pats["code"].list.len().to_numpy().astype(np.int64)
     codes = pats["code"].explode().to_numpy()
     # 1-4 minutes between stops, the same for every trip of a pattern
@@ -62,5 +69,4 @@ def trip_frame(patterns: Patterns, counts: np.ndarray, rng) -> pl.DataFrame:
     number = np.arange(len(pattern)) - np.repeat(np.r_[0, np.cumsum(counts)[:-1]], counts) + 1
     start = 5 * 3600 + rng.integers(0, 19 * 3600, len(pattern))  # 05:00 to midnight
     service = rng.integers(0, 3, len(pattern))
-    return pl.DataFrame({"pattern": pattern, "number": number, "start": start,
-                         "service": service})
+    return pl.DataFrame({"pattern": pattern, "number": number, "start": start, "service": service})

@@ -52,37 +52,39 @@ def pick_names(vocab: Vocab, group: np.ndarray, rng: np.random.Generator) -> np.
     return np.where(rank < n_heads, head, combo).astype(str)
 
 
-def strip_diacritics(expr: pl.Expr) -> pl.Expr:
-    """ASCII-fold the accents that occur in Swiss names (Zürich -> Zurich)."""
-    for src, dst in (("ü", "u"), ("ö", "o"), ("ä", "a"), ("é", "e"), ("è", "e"), ("ê", "e"),
-                     ("â", "a"), ("ô", "o"), ("ç", "c"), ("É", "E"), ("Ü", "U")):
-        expr = expr.str.replace_all(src, dst, literal=True)
-    return expr
+def _replacing(pairs: dict[str, str]):
+    """An expression transform replacing every key by its value (literal, in one pass)."""
+
+    def apply(expr: pl.Expr) -> pl.Expr:
+        return expr.str.replace_many(list(pairs), list(pairs.values()))
+
+    return apply
 
 
-def umlaut_spelled(expr: pl.Expr) -> pl.Expr:
-    """German transliteration of umlauts (Zürich -> Zuerich)."""
-    for src, dst in (("ü", "ue"), ("ö", "oe"), ("ä", "ae")):
-        expr = expr.str.replace_all(src, dst, literal=True)
-    return expr
-
-
-def abbreviate(expr: pl.Expr) -> pl.Expr:
-    """The abbreviations mappers use: Bahnhof -> Bhf, strasse -> str., Sankt -> St."""
-    return (
-        expr.str.replace_all("Bahnhof", "Bhf", literal=True)
-        .str.replace_all("strasse", "str.", literal=True)
-        .str.replace_all("Sankt ", "St. ", literal=True)
-        .str.replace_all("Saint-", "St-", literal=True)
-        .str.replace_all("Avenue ", "Av. ", literal=True)
-    )
-
-
-def expand(expr: pl.Expr) -> pl.Expr:
-    """The reverse direction: St. -> Sankt, Bhf -> Bahnhof (e.g. "Sankt Gallen")."""
-    return expr.str.replace_all("St. ", "Sankt ", literal=True).str.replace_all(
-        "Bhf", "Bahnhof", literal=True
-    )
+# ASCII-folding of the accents in Swiss names (Zürich -> Zurich)
+strip_diacritics = _replacing(
+    {
+        "ü": "u",
+        "ö": "o",
+        "ä": "a",
+        "é": "e",
+        "è": "e",
+        "ê": "e",
+        "â": "a",
+        "ô": "o",
+        "ç": "c",
+        "É": "E",
+        "Ü": "U",
+    }
+)
+# German transliteration of umlauts (Zürich -> Zuerich)
+umlaut_spelled = _replacing({"ü": "ue", "ö": "oe", "ä": "ae"})
+# the abbreviations mappers use: Bahnhof -> Bhf, strasse -> str., Sankt -> St.
+abbreviate = _replacing(
+    {"Bahnhof": "Bhf", "strasse": "str.", "Sankt ": "St. ", "Saint-": "St-", "Avenue ": "Av. "}
+)
+# the reverse direction: St. -> Sankt, Bhf -> Bahnhof (e.g. "Sankt Gallen")
+expand = _replacing({"St. ": "Sankt ", "Bhf": "Bahnhof"})
 
 
 def drop_locality(expr: pl.Expr) -> pl.Expr:
@@ -98,11 +100,17 @@ VARIANT_WEIGHTS = (0.55, 0.22, 0.07, 0.04, 0.05, 0.03, 0.04)
 def variant_name(name: pl.Expr, variant: pl.Expr) -> pl.Expr:
     """The name as written in OSM, given a variant code (an index into VARIANTS)."""
     return (
-        pl.when(variant == 1).then(drop_locality(name))
-        .when(variant == 2).then(abbreviate(name))
-        .when(variant == 3).then(strip_diacritics(name))
-        .when(variant == 4).then(abbreviate(drop_locality(name)))
-        .when(variant == 5).then(expand(name))
-        .when(variant == 6).then(umlaut_spelled(name))
+        pl.when(variant == 1)
+        .then(drop_locality(name))
+        .when(variant == 2)
+        .then(abbreviate(name))
+        .when(variant == 3)
+        .then(strip_diacritics(name))
+        .when(variant == 4)
+        .then(abbreviate(drop_locality(name)))
+        .when(variant == 5)
+        .then(expand(name))
+        .when(variant == 6)
+        .then(umlaut_spelled(name))
         .otherwise(name)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+# fmt: off
 # abbreviation (De), number, abbreviation Fr/It/En, description De/Fr/It/En, OSM operator tag,
 # GTFS route-id prefix.
 _OPERATORS: list[tuple[str, str, str, str, str, str, str, str, str, str, str]] = [
@@ -91,13 +92,25 @@ _FERRY = {"Luzern": "SGV", "Weggis": "SGV", "Brunnen": "SGV", "Zürich": "ZSG", 
           "Thun": "BLS", "Spiez": "BLS", "Interlaken": "BLS"}
 _AERIAL = {"Grindelwald": "JB", "Interlaken": "JB", "Engelberg": "BBT"}
 _DEFAULT = {"rail": "SBB", "tram": "VBZ", "bus": "PAG", "ferry": "SGV", "aerialway": "BBT"}
+# fmt: on
 
 
 def operators() -> pl.DataFrame:
     """The business organisations, one row each, indexed by op_id."""
     cols = list(zip(*_OPERATORS, strict=True))
-    names = ["abbr_de", "number", "abbr_fr", "abbr_it", "abbr_en", "desc_de", "desc_fr",
-             "desc_it", "desc_en", "osm_operator", "route_prefix"]
+    names = [
+        "abbr_de",
+        "number",
+        "abbr_fr",
+        "abbr_it",
+        "abbr_en",
+        "desc_de",
+        "desc_fr",
+        "desc_it",
+        "desc_en",
+        "osm_operator",
+        "route_prefix",
+    ]
     return pl.DataFrame(dict(zip(names, cols, strict=True))).with_row_index("op_id")
 
 
@@ -114,8 +127,7 @@ def assign(kind: np.ndarray, town: np.ndarray, in_core: np.ndarray) -> np.ndarra
     """The op_id running each stop, from its kind, its town and whether it is in the town core."""
     index = {abbr: i for i, abbr in enumerate(o[0] for o in _OPERATORS)}
     frame = pl.DataFrame({"kind": kind, "town": town, "core": in_core})
-    by_kind = {"rail": _RAIL, "tram": _CITY_BUS, "bus": _CITY_BUS, "ferry": _FERRY,
-               "aerialway": _AERIAL}
+    by_kind = {"rail": _RAIL, "tram": _CITY_BUS, "bus": _CITY_BUS, "ferry": _FERRY, "aerialway": _AERIAL}
     expr = pl.lit(None, dtype=pl.Utf8)
     for k, table in by_kind.items():
         # city companies run only the town's core; villages around it are PostAuto land

@@ -32,18 +32,33 @@ def ascending_ids(n: int, base: int, rng) -> np.ndarray:
 
 def _enrich(platforms: pl.DataFrame, sp: pl.DataFrame, ops: pl.DataFrame) -> pl.DataFrame:
     """Platforms with their place's name, centre, noise and operator's OSM spelling."""
-    cols = sp.select("sp_id", "name", "locality", "way_mode", "shift_m", "shift_dir",
-                     "uic_ref", "variant", "operator_on", "network", "osm_operator",
-                     pl.col("lat").alias("sp_lat"), pl.col("lon").alias("sp_lon"))
+    cols = sp.select(
+        "sp_id",
+        "name",
+        "locality",
+        "way_mode",
+        "shift_m",
+        "shift_dir",
+        "uic_ref",
+        "variant",
+        "operator_on",
+        "network",
+        "osm_operator",
+        pl.col("lat").alias("sp_lat"),
+        pl.col("lon").alias("sp_lon"),
+    )
     return platforms.join(cols, on="sp_id", how="left", maintain_order="left")
 
 
 def _elements(platforms: pl.DataFrame, sp: pl.DataFrame, rng) -> pl.DataFrame:
     """All stop elements before ids: platforms, stops, stations, duplicates and OSM-only stops."""
     plat = osm_elements.platform_elements(platforms, rng)
-    parts = [plat, osm_elements.stop_elements(platforms, rng),
-             osm_elements.station_elements(sp.with_columns(bearing=pl.lit(0.0)), rng),
-             osm_extras.duplicates(plat, rng)]
+    parts = [
+        plat,
+        osm_elements.stop_elements(platforms, rng),
+        osm_elements.station_elements(sp.with_columns(bearing=pl.lit(0.0)), rng),
+        osm_extras.duplicates(plat, rng),
+    ]
     parts.append(osm_extras.extras(sp, platforms, parts[0], rng))
     return pl.concat(parts, how="vertical_relaxed")
 
@@ -55,35 +70,50 @@ def _with_ids(elements: pl.DataFrame, rng) -> tuple[pl.DataFrame, pl.DataFrame]:
     node_el = elements.filter(pl.col("elem") == "node")
     node_ids = ascending_ids(node_el.height + corners.height, _NODE_BASE, rng)
     node_el = node_el.with_columns(id=pl.Series(node_ids[: node_el.height]))
-    corner_ids = node_ids[node_el.height:]
+    corner_ids = node_ids[node_el.height :]
     way_ids = ascending_ids(ways.height, _WAY_BASE, rng)
     nd = corner_ids.reshape(-1, 4) if ways.height else np.zeros((0, 4), dtype=np.int64)
-    ways = ways.with_columns(id=pl.Series(way_ids, dtype=pl.Int64),
-                             nd=pl.Series(np.column_stack([nd, nd[:, :1]]).tolist(),
-                                          dtype=pl.List(pl.Int64)))
+    ways = ways.with_columns(
+        id=pl.Series(way_ids, dtype=pl.Int64),
+        nd=pl.Series(np.column_stack([nd, nd[:, :1]]).tolist(), dtype=pl.List(pl.Int64)),
+    )
     outline = pl.DataFrame({"id": corner_ids, "lat": corners["lat"], "lon": corners["lon"]})
-    nodes = pl.concat([node_el.drop("elem", "role", "pl_id", "pl_id2", "sp_id", "kind",
-                                    "bearing", "candidate"), outline], how="diagonal_relaxed")
+    nodes = pl.concat(
+        [node_el.drop("elem", "role", "pl_id", "pl_id2", "sp_id", "kind", "bearing", "candidate"), outline],
+        how="diagonal_relaxed",
+    )
     return pl.concat([node_el, ways.drop("nd")], how="vertical_relaxed"), nodes.sort("id"), ways
 
 
 def build_osm(platforms: pl.DataFrame, sp: pl.DataFrame, ops: pl.DataFrame, rng) -> OsmWorld:
     """The whole OSM side of the region, with the truth linking platforms to elements."""
     noise = osm_noise.place_noise(sp, rng)
-    sp = sp.join(noise, on="sp_id").join(
-        ops.select("op_id", "osm_operator"), on="op_id", how="left", maintain_order="left"
-    ).with_columns(way_mode=pl.Series(osm_extras.way_modes(sp, rng)))
+    sp = (
+        sp.join(noise, on="sp_id")
+        .join(ops.select("op_id", "osm_operator"), on="op_id", how="left", maintain_order="left")
+        .with_columns(way_mode=pl.Series(osm_extras.way_modes(sp, rng)))
+    )
     elements = _elements(_enrich(platforms, sp, ops), sp, rng)
     elements, nodes, ways = _with_ids(elements, rng)
-    elements = elements.with_columns(osm_id=pl.when(pl.col("elem") == "way")
-                                     .then("way_" + pl.col("id").cast(pl.Utf8))
-                                     .otherwise(pl.col("id").cast(pl.Utf8)))
-    linked = pl.concat([elements.drop("pl_id2"),
-                        elements.drop("pl_id").rename({"pl_id2": "pl_id"}).select(
-                            elements.drop("pl_id2").columns)]).filter(pl.col("pl_id").is_not_null())
+    elements = elements.with_columns(
+        osm_id=pl.when(pl.col("elem") == "way")
+        .then("way_" + pl.col("id").cast(pl.Utf8))
+        .otherwise(pl.col("id").cast(pl.Utf8))
+    )
+    linked = pl.concat(
+        [
+            elements.drop("pl_id2"),
+            elements.drop("pl_id").rename({"pl_id2": "pl_id"}).select(elements.drop("pl_id2").columns),
+        ]
+    ).filter(pl.col("pl_id").is_not_null())
     truth = linked.filter("candidate").select("pl_id", "osm_id").unique().sort("pl_id", "osm_id")
     members = linked.filter(pl.col("role").is_in(["platform", "stop"])).select(
-        "pl_id", "role", pl.col("elem").alias("type"), pl.col("id").alias("ref"))
+        "pl_id", "role", pl.col("elem").alias("type"), pl.col("id").alias("ref")
+    )
     tag_cols = list(osm_elements.TAG_KEYS)
-    return OsmWorld(nodes=nodes.select("id", "lat", "lon", *tag_cols),
-                    ways=ways.select("id", *tag_cols, "nd"), members=members, truth=truth)
+    return OsmWorld(
+        nodes=nodes.select("id", "lat", "lon", *tag_cols),
+        ways=ways.select("id", *tag_cols, "nd"),
+        members=members,
+        truth=truth,
+    )

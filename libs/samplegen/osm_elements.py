@@ -7,9 +7,26 @@ import polars as pl
 
 from samplegen import geo, names, osm_noise
 
-TAG_KEYS = ("aerialway", "amenity", "bus", "ferry", "gtfs:name", "highway", "local_ref", "name",
-            "network", "operator", "public_transport", "railway", "ref", "ref:sloid", "train",
-            "tram", "uic_name", "uic_ref")
+TAG_KEYS = (
+    "aerialway",
+    "amenity",
+    "bus",
+    "ferry",
+    "gtfs:name",
+    "highway",
+    "local_ref",
+    "name",
+    "network",
+    "operator",
+    "public_transport",
+    "railway",
+    "ref",
+    "ref:sloid",
+    "train",
+    "tram",
+    "uic_name",
+    "uic_ref",
+)
 _PRESENT = {"bus": 0.95, "tram": 0.95, "rail": 0.86, "ferry": 0.97, "aerialway": 0.95}
 
 
@@ -25,10 +42,10 @@ def _maybe(rng, n: int, p: float, value) -> np.ndarray:
 
 def _base(p: pl.DataFrame, rng, jitter_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Platform position moved by its place's shared shift plus a little per-element jitter."""
-    lat, lon = geo.polar_offset(p["lat"].to_numpy(), p["lon"].to_numpy(),
-                                p["shift_m"].to_numpy(), p["shift_dir"].to_numpy())
-    return geo.polar_offset(lat, lon, rng.random(p.height) * jitter_m,
-                            rng.random(p.height) * 2 * np.pi)
+    lat, lon = geo.polar_offset(
+        p["lat"].to_numpy(), p["lon"].to_numpy(), p["shift_m"].to_numpy(), p["shift_dir"].to_numpy()
+    )
+    return geo.polar_offset(lat, lon, rng.random(p.height) * jitter_m, rng.random(p.height) * 2 * np.pi)
 
 
 def _common_tags(p: pl.DataFrame, rng, p_name: float, p_uic: np.ndarray) -> dict[str, pl.Series]:
@@ -54,14 +71,20 @@ def platform_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     is_way = (mode != "none") | ((kind == "aerialway") & (rng.random(n) < 0.4))
     # platform ways of a mapped station carry no uic_ref (so they are not candidates)
     p_uic = np.select([mode == "halt", mode == "area", kind == "rail"], [1.0, 0.0, 0.4], 0.9)
-    local, ref = osm_noise.local_refs(p["designation"].to_numpy(), p["k"].to_numpy(),
-                                      p["n"].to_numpy(), kind, rng)
+    local, ref = osm_noise.local_refs(
+        p["designation"].to_numpy(), p["k"].to_numpy(), p["n"].to_numpy(), kind, rng
+    )
     road, rail = np.isin(kind, ["bus", "tram"]), kind == "rail"
     tags = {
         **_common_tags(p, rng, 0.97, p_uic),
         "public_transport": str_col(np.where(road | rail, "platform", None)),
-        "highway": str_col(np.where((kind == "bus") & (rng.random(n) < 0.97) |
-                               (kind == "tram") & (rng.random(n) < 0.2), "bus_stop", None)),
+        "highway": str_col(
+            np.where(
+                (kind == "bus") & (rng.random(n) < 0.97) | (kind == "tram") & (rng.random(n) < 0.2),
+                "bus_stop",
+                None,
+            )
+        ),
         "bus": str_col(np.where((kind == "bus") & (rng.random(n) < 0.7), "yes", None)),
         "tram": str_col(np.where(kind == "tram", "yes", None)),
         "railway": str_col(np.where(rail, "platform", None)),
@@ -69,9 +92,11 @@ def platform_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
         "amenity": str_col(np.where(kind == "ferry", "ferry_terminal", None)),
         "ferry": str_col(np.where((kind == "ferry") & (rng.random(n) < 0.5), "yes", None)),
         "aerialway": str_col(np.where(kind == "aerialway", "station", None)),
-        "uic_name": str_col(np.where(np.isin(kind, ["rail", "ferry"]) & (rng.random(n) < 0.5),
-                                p["name"].to_numpy(), None)),
-        "local_ref": str_col(local), "ref": str_col(ref),
+        "uic_name": str_col(
+            np.where(np.isin(kind, ["rail", "ferry"]) & (rng.random(n) < 0.5), p["name"].to_numpy(), None)
+        ),
+        "local_ref": str_col(local),
+        "ref": str_col(ref),
         "ref:sloid": str_col(_maybe(rng, n, 0.12, p["sloid"].to_numpy())),
     }
     return _frame(p, lat, lon, "platform", is_way, mode != "area", tags)
@@ -82,8 +107,11 @@ def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     n, kind = p.height, p["kind"].to_numpy()
     u, pair = rng.random(n), (p["n"].to_numpy() == 2) & (kind == "bus")
     trio = pair & (rng.random(p["sp_id"].max() + 1)[p["sp_id"].to_numpy()] < 0.35)
-    own = np.select([kind == "rail", kind == "tram", pair & ~trio, kind == "bus"],
-                    [u < 0.75, u < 0.6, u < 0.06, u < 0.15], False)
+    own = np.select(
+        [kind == "rail", kind == "tram", pair & ~trio, kind == "bus"],
+        [u < 0.75, u < 0.6, u < 0.06, u < 0.15],
+        False,
+    )
     first_of_trio = trio & (p["k"].to_numpy() == 0)
     keep = own | first_of_trio
     sel = p.filter(pl.Series(keep))
@@ -96,15 +124,21 @@ def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     lat, lon = _base(sel, rng, 1.0)
     b = sel["bearing"].to_numpy()
     # platform rows run across the bearing (see platforms._layout): across = (cos b, -sin b)
-    lat, lon = geo.offset(lat, lon, across * np.cos(b) + along * np.sin(b),
-                          -across * np.sin(b) + along * np.cos(b))
-    mid_lat, mid_lon = geo.polar_offset(sel["sp_lat"].to_numpy(), sel["sp_lon"].to_numpy(),
-                                        sel["shift_m"].to_numpy(), sel["shift_dir"].to_numpy())
+    lat, lon = geo.offset(
+        lat, lon, across * np.cos(b) + along * np.sin(b), -across * np.sin(b) + along * np.cos(b)
+    )
+    mid_lat, mid_lon = geo.polar_offset(
+        sel["sp_lat"].to_numpy(),
+        sel["sp_lon"].to_numpy(),
+        sel["shift_m"].to_numpy(),
+        sel["shift_dir"].to_numpy(),
+    )
     lat = np.where(first_of_trio[keep], mid_lat, lat)
     lon = np.where(first_of_trio[keep], mid_lon, lon)
     k_kind, m = sel["kind"].to_numpy(), sel.height
-    local, ref = osm_noise.local_refs(sel["designation"].to_numpy(), sel["k"].to_numpy(),
-                                      sel["n"].to_numpy(), k_kind, rng)
+    local, ref = osm_noise.local_refs(
+        sel["designation"].to_numpy(), sel["k"].to_numpy(), sel["n"].to_numpy(), k_kind, rng
+    )
     tags = {
         **_common_tags(sel, rng, 0.8, np.where(sel["way_mode"].to_numpy() == "halt", 0.0, 0.7)),
         "public_transport": str_col(np.full(m, "stop_position", dtype=object)),
@@ -117,8 +151,9 @@ def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     }
     out = _frame(sel, lat, lon, "stop", np.zeros(m, dtype=bool), np.ones(m, dtype=bool), tags)
     # the trio's stop belongs to the second platform as well (pl_id + 1: same place, k = 1)
-    return out.with_columns(pl_id2=pl.when(pl.Series(first_of_trio[keep]))
-                            .then(pl.col("pl_id") + 1).otherwise(None))
+    return out.with_columns(
+        pl_id2=pl.when(pl.Series(first_of_trio[keep])).then(pl.col("pl_id") + 1).otherwise(None)
+    )
 
 
 def station_elements(sp: pl.DataFrame, rng) -> pl.DataFrame:
@@ -133,22 +168,31 @@ def station_elements(sp: pl.DataFrame, rng) -> pl.DataFrame:
     tags = {
         **_common_tags(sel, rng, 1.0, np.where(is_rail, 0.95, 0.3)),
         "public_transport": str_col(np.full(m, "station", dtype=object)),
-        "railway": str_col(np.where(is_rail, np.where(small & (rng.random(m) < 0.4), "halt",
-                                                 "station"), None)),
+        "railway": str_col(
+            np.where(is_rail, np.where(small & (rng.random(m) < 0.4), "halt", "station"), None)
+        ),
         "amenity": str_col(np.where(is_rail, None, "bus_station")),
         "uic_name": str_col(np.where(is_rail, sel["name"].to_numpy(), None)),
     }
     frame = sel.with_columns(pl_id=pl.lit(None, pl.Int64))
-    return _frame(frame, lat, lon, "station", np.zeros(m, dtype=bool), np.zeros(m, dtype=bool),
-                  tags)
+    return _frame(frame, lat, lon, "station", np.zeros(m, dtype=bool), np.zeros(m, dtype=bool), tags)
 
 
 def _frame(p: pl.DataFrame, lat, lon, role: str, is_way, candidate, tags) -> pl.DataFrame:
     """Assemble elements with every tag column present (null where absent)."""
     cols = {k: tags.get(k, pl.Series([None] * p.height, dtype=pl.Utf8)) for k in TAG_KEYS}
-    return pl.DataFrame({
-        "elem": np.where(is_way, "way", "node"), "role": role,
-        "pl_id": p["pl_id"].cast(pl.Int64), "pl_id2": pl.Series([None] * p.height, dtype=pl.Int64),
-        "sp_id": p["sp_id"].cast(pl.Int64), "kind": p["kind"],
-        "lat": lat, "lon": lon, "bearing": p["bearing"], "candidate": candidate, **cols,
-    })
+    return pl.DataFrame(
+        {
+            "elem": np.where(is_way, "way", "node"),
+            "role": role,
+            "pl_id": p["pl_id"].cast(pl.Int64),
+            "pl_id2": pl.Series([None] * p.height, dtype=pl.Int64),
+            "sp_id": p["sp_id"].cast(pl.Int64),
+            "kind": p["kind"],
+            "lat": lat,
+            "lon": lon,
+            "bearing": p["bearing"],
+            "candidate": candidate,
+            **cols,
+        }
+    )

@@ -11,8 +11,22 @@ from samplegen.osm_elements import str_col
 
 _DUPLICATE_SHARE = 0.01
 _EXTRA_SHARE = 0.025
-_EXTRA_NAMES = np.array(["Werkhof", "Camping", "Kehrplatz", "Fabrik", "Parkplatz", "Wendeplatz",
-                         "Deponie", "Kiesgrube", "Schwimmbad", "Tierpark", "Golfplatz", "Hafen"])
+_EXTRA_NAMES = np.array(
+    [
+        "Werkhof",
+        "Camping",
+        "Kehrplatz",
+        "Fabrik",
+        "Parkplatz",
+        "Wendeplatz",
+        "Deponie",
+        "Kiesgrube",
+        "Schwimmbad",
+        "Tierpark",
+        "Golfplatz",
+        "Hafen",
+    ]
+)
 
 
 def way_modes(sp: pl.DataFrame, rng) -> np.ndarray:
@@ -29,11 +43,16 @@ def duplicates(platforms: pl.DataFrame, rng) -> pl.DataFrame:
     nodes = platforms.filter((pl.col("elem") == "node") & (pl.col("kind") == "bus"))
     n = min(round(nodes.height * _DUPLICATE_SHARE), nodes.height)
     dup = nodes.sample(n, seed=int(rng.integers(2**31)))
-    lat, lon = geo.polar_offset(dup["lat"].to_numpy(), dup["lon"].to_numpy(),
-                                1 + rng.random(n) * 3, rng.random(n) * 2 * np.pi)
+    lat, lon = geo.polar_offset(
+        dup["lat"].to_numpy(), dup["lon"].to_numpy(), 1 + rng.random(n) * 3, rng.random(n) * 2 * np.pi
+    )
     drop_uic = pl.Series(rng.random(n) < 0.5)
-    return dup.with_columns(lat=pl.Series(lat), lon=pl.Series(lon), role=pl.lit("duplicate"),
-                            uic_ref=pl.when(drop_uic).then(None).otherwise(pl.col("uic_ref")))
+    return dup.with_columns(
+        lat=pl.Series(lat),
+        lon=pl.Series(lon),
+        role=pl.lit("duplicate"),
+        uic_ref=pl.when(drop_uic).then(None).otherwise(pl.col("uic_ref")),
+    )
 
 
 def extras(sp: pl.DataFrame, platforms: pl.DataFrame, template: pl.DataFrame, rng) -> pl.DataFrame:
@@ -43,19 +62,28 @@ def extras(sp: pl.DataFrame, platforms: pl.DataFrame, template: pl.DataFrame, rn
     if bus.height == 0 or n == 0:
         return template.clear()
     base = bus.sample(n, seed=int(rng.integers(2**31)), with_replacement=True)
-    lat, lon = geo.polar_offset(base["lat"].to_numpy(), base["lon"].to_numpy(),
-                                250 + rng.random(n) * 400, rng.random(n) * 2 * np.pi)
+    lat, lon = geo.polar_offset(
+        base["lat"].to_numpy(), base["lon"].to_numpy(), 250 + rng.random(n) * 400, rng.random(n) * 2 * np.pi
+    )
     xy = np.column_stack([platforms["lon"].to_numpy() * 76_000, platforms["lat"].to_numpy() * 111_320])
     dist, _ = cKDTree(xy).query(np.column_stack([lon * 76_000, lat * 111_320]))
     far = dist > 200
     label = _EXTRA_NAMES[rng.integers(0, len(_EXTRA_NAMES), n)]
-    frame = pl.DataFrame({
-        "elem": "node", "role": "extra", "kind": "bus", "lat": lat, "lon": lon,
-        "bearing": 0.0, "candidate": False,
-        "name": base["locality"] + ", " + pl.Series(label),
-        "highway": "bus_stop", "public_transport": "platform",
-        "bus": str_col(np.where(rng.random(n) < 0.7, "yes", None)),
-    }).filter(pl.Series(far))
+    frame = pl.DataFrame(
+        {
+            "elem": "node",
+            "role": "extra",
+            "kind": "bus",
+            "lat": lat,
+            "lon": lon,
+            "bearing": 0.0,
+            "candidate": False,
+            "name": base["locality"] + ", " + pl.Series(label),
+            "highway": "bus_stop",
+            "public_transport": "platform",
+            "bus": str_col(np.where(rng.random(n) < 0.7, "yes", None)),
+        }
+    ).filter(pl.Series(far))
     return pl.concat([template.clear(), frame], how="diagonal_relaxed").select(template.columns)
 
 
@@ -72,8 +100,6 @@ def outlines(ways: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     b = ways["bearing"].to_numpy()[way_idx]
     east = along * np.sin(b) + across * np.cos(b)
     north = along * np.cos(b) - across * np.sin(b)
-    lat, lon = geo.offset(ways["lat"].to_numpy()[way_idx], ways["lon"].to_numpy()[way_idx],
-                          east, north)
-    nodes = pl.DataFrame({"way": way_idx, "corner": np.tile(np.arange(4), n), "lat": lat,
-                          "lon": lon})
+    lat, lon = geo.offset(ways["lat"].to_numpy()[way_idx], ways["lon"].to_numpy()[way_idx], east, north)
+    nodes = pl.DataFrame({"way": way_idx, "corner": np.tile(np.arange(4), n), "lat": lat, "lon": lon})
     return nodes, nodes.select("way", "corner")

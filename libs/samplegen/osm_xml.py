@@ -10,22 +10,21 @@ from samplegen.osm_elements import TAG_KEYS
 
 
 def escape(expr: pl.Expr) -> pl.Expr:
-    """XML attribute escaping (&, <, >, ")."""
-    return (expr.str.replace_all("&", "&amp;", literal=True)
-            .str.replace_all("<", "&lt;", literal=True)
-            .str.replace_all(">", "&gt;", literal=True)
-            .str.replace_all('"', "&quot;", literal=True))
+    """XML attribute escaping (&, <, >, "), in one pass so '&' is never escaped twice."""
+    return expr.str.replace_many(["&", "<", ">", '"'], ["&amp;", "&lt;", "&gt;", "&quot;"])
 
 
 def tag_lines(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """One '<tag k= v=/>' line per non-null tag: id, pos (1), sub (key), text."""
     if frame.height == 0 or not keys:
-        return pl.DataFrame(schema={"id": pl.Int64, "pos": pl.Int32, "sub": pl.Utf8,
-                                    "text": pl.Utf8})
+        return pl.DataFrame(schema={"id": pl.Int64, "pos": pl.Int32, "sub": pl.Utf8, "text": pl.Utf8})
     long = frame.unpivot(index="id", on=keys, variable_name="k", value_name="v").drop_nulls("v")
     return long.select(
-        "id", pos=pl.lit(1, pl.Int32), sub=pl.col("k"),
-        text=pl.format('    <tag k="{}" v="{}"/>', escape(pl.col("k")), escape(pl.col("v"))))
+        "id",
+        pos=pl.lit(1, pl.Int32),
+        sub=pl.col("k"),
+        text=pl.format('    <tag k="{}" v="{}"/>', escape(pl.col("k")), escape(pl.col("v"))),
+    )
 
 
 def _render(kind: str, heads: pl.DataFrame, children: pl.DataFrame) -> pl.Series:
@@ -33,11 +32,16 @@ def _render(kind: str, heads: pl.DataFrame, children: pl.DataFrame) -> pl.Series
     has_child = heads["id"].is_in(children["id"].unique().implode())
     attrs = heads.select("id", pl.col("attrs"), pl.Series("open", has_child))
     opening = attrs.select(
-        "id", pos=pl.lit(0, pl.Int32), sub=pl.lit(""),
-        text=pl.when("open").then(pl.format("  <{}{}>", pl.lit(kind), "attrs"))
-        .otherwise(pl.format("  <{}{}/>", pl.lit(kind), "attrs")))
+        "id",
+        pos=pl.lit(0, pl.Int32),
+        sub=pl.lit(""),
+        text=pl.when("open")
+        .then(pl.format("  <{}{}>", pl.lit(kind), "attrs"))
+        .otherwise(pl.format("  <{}{}/>", pl.lit(kind), "attrs")),
+    )
     closing = attrs.filter("open").select(
-        "id", pos=pl.lit(2, pl.Int32), sub=pl.lit(""), text=pl.lit(f"  </{kind}>"))
+        "id", pos=pl.lit(2, pl.Int32), sub=pl.lit(""), text=pl.lit(f"  </{kind}>")
+    )
     lines = pl.concat([opening, children.select(opening.columns), closing])
     return lines.sort("id", "pos", "sub", maintain_order=True)["text"]
 
@@ -49,17 +53,26 @@ def _coord(col: str) -> pl.Expr:
 
 def node_lines(nodes: pl.DataFrame) -> pl.Series:
     """All <node> lines."""
-    heads = nodes.select("id", attrs=pl.format(' id="{}" lat="{}" lon="{}"', "id", _coord("lat"),
-                                               _coord("lon")))
+    heads = nodes.select(
+        "id", attrs=pl.format(' id="{}" lat="{}" lon="{}"', "id", _coord("lat"), _coord("lon"))
+    )
     return _render("node", heads, tag_lines(nodes, list(TAG_KEYS)))
 
 
 def way_lines(ways: pl.DataFrame) -> pl.Series:
     """All <way> lines (their nd refs in order, then tags)."""
     heads = ways.select("id", attrs=pl.format(' id="{}"', "id"))
-    nds = ways.select("id", "nd").explode("nd").with_row_index("order").select(
-        "id", pos=pl.lit(1, pl.Int32), sub=pl.col("order").cast(pl.Utf8).str.zfill(9),
-        text=pl.format('    <nd ref="{}"/>', "nd"))
+    nds = (
+        ways.select("id", "nd")
+        .explode("nd")
+        .with_row_index("order")
+        .select(
+            "id",
+            pos=pl.lit(1, pl.Int32),
+            sub=pl.col("order").cast(pl.Utf8).str.zfill(9),
+            text=pl.format('    <nd ref="{}"/>', "nd"),
+        )
+    )
     tags = tag_lines(ways, list(TAG_KEYS)).with_columns(sub="~" + pl.col("sub"))
     return _render("way", heads, pl.concat([nds, tags]))
 
@@ -68,17 +81,29 @@ def relation_lines(relations: pl.DataFrame, members: pl.DataFrame, keys: list[st
     """All <relation> lines: members in order (member frame: id, seq, type, ref, role), tags."""
     heads = relations.select("id", attrs=pl.format(' id="{}"', "id"))
     mem = members.select(
-        "id", pos=pl.lit(1, pl.Int32), sub=pl.col("seq").cast(pl.Utf8).str.zfill(9),
-        text=pl.format('    <member type="{}" ref="{}" role="{}"/>', "type", "ref", "role"))
+        "id",
+        pos=pl.lit(1, pl.Int32),
+        sub=pl.col("seq").cast(pl.Utf8).str.zfill(9),
+        text=pl.format('    <member type="{}" ref="{}" role="{}"/>', "type", "ref", "role"),
+    )
     tags = tag_lines(relations, keys).with_columns(sub="~" + pl.col("sub"))
     return _render("relation", heads, pl.concat([mem, tags]))
 
 
-def write_osm(path: Path, nodes: pl.DataFrame, ways: pl.DataFrame, relations: pl.DataFrame,
-              members: pl.DataFrame, relation_keys: list[str]) -> None:
+def write_osm(
+    path: Path,
+    nodes: pl.DataFrame,
+    ways: pl.DataFrame,
+    relations: pl.DataFrame,
+    members: pl.DataFrame,
+    relation_keys: list[str],
+) -> None:
     """Write the document (ids ascending within each kind, kinds in OSM order)."""
-    parts = [node_lines(nodes.sort("id")), way_lines(ways.sort("id")),
-             relation_lines(relations.sort("id"), members, relation_keys)]
+    parts = [
+        node_lines(nodes.sort("id")),
+        way_lines(ways.sort("id")),
+        relation_lines(relations.sort("id"), members, relation_keys),
+    ]
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         f.write('<osm version="0.6" generator="stopsync samplegen">\n')

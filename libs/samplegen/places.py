@@ -10,11 +10,15 @@ from samplegen import geo, names, operators, vocabulary
 from samplegen.towns import pick_towns
 
 # Stop places at scale 1.0, tuned so the platforms add up to about 55,000 kept ATLAS rows.
-COUNTS = {"bus": 31_500, "rail": 1_800, "tram": 700, "ferry": 160, "aerialway": 450}
+COUNTS = {"bus": 32_000, "rail": 1_800, "tram": 700, "ferry": 160, "aerialway": 450}
 _SPACING_M = 140.0  # two different stop places are never closer (keeps the truth unambiguous)
 _CORE_SHARE = 0.5  # share of a town's bus stops in the town itself, the rest in its villages
-_UIC_RANGES = {"rail": (8_500_000, 8_520_000), "aerialway": (8_530_000, 8_540_000),
-               "ferry": (8_540_000, 8_550_000), "bus": (8_560_000, 8_600_000)}
+_UIC_RANGES = {
+    "rail": (8_500_000, 8_520_000),
+    "aerialway": (8_530_000, 8_540_000),
+    "ferry": (8_540_000, 8_550_000),
+    "bus": (8_560_000, 8_600_000),
+}
 
 
 def _split(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -40,8 +44,9 @@ def _villages(towns: pl.DataFrame, n_village_stops: np.ndarray, rng) -> pl.DataF
         mask = langs == lang
         vname[mask] = names.pick_names(vocab, np.zeros(mask.sum(), dtype=np.int64), rng)
     share = np.repeat(n_village_stops / np.maximum(per_town, 1), per_town)
-    return pl.DataFrame({"town_idx": town_idx, "village": vname.astype(str), "lat": lat,
-                         "lon": lon, "share": share})
+    return pl.DataFrame(
+        {"town_idx": town_idx, "village": vname.astype(str), "lat": lat, "lon": lon, "share": share}
+    )
 
 
 def _bus_and_tram(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
@@ -56,24 +61,42 @@ def _bus_and_tram(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
     n_vill = _split(int(n_village.sum()), villages["share"].to_numpy(), rng)
     town_core = np.repeat(np.arange(len(towns)), n_core)
     # core radius grows with the number of stops (about 0.12 km2 each), capped by the border
-    radius = np.minimum(np.sqrt(n_core * 0.12 / np.pi) * 1000 + 300,
-                        towns["safe_km"].to_numpy() * 1000)
-    c_lat, c_lon = geo.scatter_disc(rng, towns["lat"].to_numpy()[town_core],
-                                    towns["lon"].to_numpy()[town_core], radius[town_core])
+    radius = np.minimum(np.sqrt(n_core * 0.12 / np.pi) * 1000 + 300, towns["safe_km"].to_numpy() * 1000)
+    c_lat, c_lon = geo.scatter_disc(
+        rng, towns["lat"].to_numpy()[town_core], towns["lon"].to_numpy()[town_core], radius[town_core]
+    )
     v_idx = np.repeat(np.arange(len(villages)), n_vill)
-    v_lat, v_lon = geo.scatter_disc(rng, villages["lat"].to_numpy()[v_idx],
-                                    villages["lon"].to_numpy()[v_idx], np.full(len(v_idx), 700.0))
+    v_lat, v_lon = geo.scatter_disc(
+        rng, villages["lat"].to_numpy()[v_idx], villages["lon"].to_numpy()[v_idx], np.full(len(v_idx), 700.0)
+    )
     town_names = towns["town"].to_numpy()
     is_tram = np.zeros(len(town_core), dtype=bool)
     first_tram = np.r_[0, np.cumsum(n_core)[:-1]]
-    is_tram[np.concatenate([s + np.arange(k) for s, k in zip(first_tram, n_tram, strict=True)])
-            if n_tram.sum() else []] = True
-    core = pl.DataFrame({"town_idx": town_core, "locality": town_names[town_core],
-                         "lat": c_lat, "lon": c_lon, "in_core": True,
-                         "kind": np.where(is_tram, "tram", "bus")})
-    vill = pl.DataFrame({"town_idx": villages["town_idx"].to_numpy()[v_idx],
-                         "locality": villages["village"].to_numpy()[v_idx],
-                         "lat": v_lat, "lon": v_lon, "in_core": False, "kind": "bus"})
+    is_tram[
+        np.concatenate([s + np.arange(k) for s, k in zip(first_tram, n_tram, strict=True)])
+        if n_tram.sum()
+        else []
+    ] = True
+    core = pl.DataFrame(
+        {
+            "town_idx": town_core,
+            "locality": town_names[town_core],
+            "lat": c_lat,
+            "lon": c_lon,
+            "in_core": True,
+            "kind": np.where(is_tram, "tram", "bus"),
+        }
+    )
+    vill = pl.DataFrame(
+        {
+            "town_idx": villages["town_idx"].to_numpy()[v_idx],
+            "locality": villages["village"].to_numpy()[v_idx],
+            "lat": v_lat,
+            "lon": v_lon,
+            "in_core": False,
+            "kind": "bus",
+        }
+    )
     return _thin(pl.concat([core, vill]), _SPACING_M)
 
 
@@ -95,19 +118,38 @@ def _rail(towns: pl.DataFrame, bus: pl.DataFrame, scale: float, rng) -> pl.DataF
     n_town = 1 + np.round(w * 0.4 * np.sqrt(scale)).astype(np.int64)
     idx = np.repeat(np.arange(len(towns)), n_town)
     rank = names.rank_within(idx)
-    dist = np.where(rank == 0, rng.random(len(idx)) * 300,
-                    1000 + rng.random(len(idx)) * (towns["safe_km"].to_numpy()[idx] * 1000 - 1500))
-    lat, lon = geo.polar_offset(towns["lat"].to_numpy()[idx], towns["lon"].to_numpy()[idx],
-                                dist.clip(min=0), rng.random(len(idx)) * 2 * np.pi)
-    town_rail = pl.DataFrame({"town_idx": idx, "locality": towns["town"].to_numpy()[idx],
-                              "lat": lat, "lon": lon, "in_core": True, "kind": "rail",
-                              "station_rank": rank})
-    villages = bus.filter(~pl.col("in_core")).group_by("locality", maintain_order=True).agg(
-        pl.col("town_idx").first(), pl.col("lat").mean(), pl.col("lon").mean())
+    dist = np.where(
+        rank == 0,
+        rng.random(len(idx)) * 300,
+        1000 + rng.random(len(idx)) * (towns["safe_km"].to_numpy()[idx] * 1000 - 1500),
+    )
+    lat, lon = geo.polar_offset(
+        towns["lat"].to_numpy()[idx],
+        towns["lon"].to_numpy()[idx],
+        dist.clip(min=0),
+        rng.random(len(idx)) * 2 * np.pi,
+    )
+    town_rail = pl.DataFrame(
+        {
+            "town_idx": idx,
+            "locality": towns["town"].to_numpy()[idx],
+            "lat": lat,
+            "lon": lon,
+            "in_core": True,
+            "kind": "rail",
+            "station_rank": rank,
+        }
+    )
+    villages = (
+        bus.filter(~pl.col("in_core"))
+        .group_by("locality", maintain_order=True)
+        .agg(pl.col("town_idx").first(), pl.col("lat").mean(), pl.col("lon").mean())
+    )
     n_halts = max(round(COUNTS["rail"] * scale) - len(idx), 0)
     halts = villages.sample(min(n_halts, villages.height), seed=int(rng.integers(2**31)))
-    halts = halts.with_columns(pl.col("lat") + 0.0018, in_core=pl.lit(False),
-                               kind=pl.lit("rail"), station_rank=pl.lit(-1, pl.Int64))
+    halts = halts.with_columns(
+        pl.col("lat") + 0.0018, in_core=pl.lit(False), kind=pl.lit("rail"), station_rank=pl.lit(-1, pl.Int64)
+    )
     return pl.concat([town_rail, halts.select(town_rail.columns)], how="vertical_relaxed")
 
 
@@ -120,10 +162,21 @@ def _lakes_and_mountains(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame
         idx = np.repeat(np.arange(len(towns)), n)
         hi = np.minimum(spread[1], towns["safe_km"].to_numpy()[idx] * 1000 - 300)
         dist = spread[0] + rng.random(len(idx)) * (hi - spread[0]).clip(min=0)
-        lat, lon = geo.polar_offset(towns["lat"].to_numpy()[idx], towns["lon"].to_numpy()[idx],
-                                    dist, rng.random(len(idx)) * 2 * np.pi)
-        parts.append(pl.DataFrame({"town_idx": idx, "locality": towns["town"].to_numpy()[idx],
-                                   "lat": lat, "lon": lon, "in_core": True, "kind": kind}))
+        lat, lon = geo.polar_offset(
+            towns["lat"].to_numpy()[idx], towns["lon"].to_numpy()[idx], dist, rng.random(len(idx)) * 2 * np.pi
+        )
+        parts.append(
+            pl.DataFrame(
+                {
+                    "town_idx": idx,
+                    "locality": towns["town"].to_numpy()[idx],
+                    "lat": lat,
+                    "lon": lon,
+                    "in_core": True,
+                    "kind": kind,
+                }
+            )
+        )
     return pl.concat(parts)
 
 
@@ -139,12 +192,11 @@ def _official_names(sp: pl.DataFrame, towns: pl.DataFrame, rng) -> np.ndarray:
         m = road & (lang == lg)
         out[m] = np.char.add(np.char.add(loc[m], ", "), names.pick_names(vocab, loc_code[m], rng))
     m = kind == "aerialway"
-    out[m] = np.char.add(np.char.add(loc[m], ", "),
-                         names.pick_names(vocabulary.AERIAL, loc_code[m], rng))
+    out[m] = np.char.add(np.char.add(loc[m], ", "), names.pick_names(vocabulary.AERIAL, loc_code[m], rng))
     m = kind == "ferry"
     # the first pier of a town is "Town (See)", further ones "Town District (See)"
     pier = names.rank_within(loc_code[m])
-    district = np.array([vocabulary.STATION_DISTRICTS[x][r % 10] for x, r in zip(lang[m], pier)])
+    district = np.array([vocabulary.STATION_DISTRICTS[x][r % 10] for x, r in zip(lang[m], pier, strict=True)])
     prefix = np.where(pier == 0, loc[m], np.char.add(np.char.add(loc[m], " "), district))
     out[m] = np.char.add(prefix, np.array([vocabulary.LAKE_SUFFIX[x] for x in lang[m]]))
     out[kind == "rail"] = _station_names(sp.filter(pl.col("kind") == "rail"), lang[kind == "rail"])
@@ -178,8 +230,9 @@ def _uic_numbers(kind: np.ndarray, rng) -> np.ndarray:
 def _platform_counts(kind: np.ndarray, rank: np.ndarray, weight: np.ndarray, rng) -> np.ndarray:
     """How many boarding platforms each stop place has (tracks for stations)."""
     u = rng.random(len(kind))
-    bus = np.select([u < 0.3, u < 0.9, u < 0.95, u < 0.98], [1, 2, 3, 4],
-                    default=rng.integers(5, 9, len(kind)))
+    bus = np.select(
+        [u < 0.3, u < 0.9, u < 0.95, u < 0.98], [1, 2, 3, 4], default=rng.integers(5, 9, len(kind))
+    )
     rail_main = np.clip(np.round(2 + weight * 0.55), 2, 26).astype(np.int64)
     rail = np.select([u < 0.2, u < 0.8, u < 0.95], [1, 2, 3], default=4)
     rail = np.where(rank == 0, np.maximum(rail, rail_main), rail)  # rank -1: village halts
@@ -192,12 +245,25 @@ def build_places(scale: float, rng: np.random.Generator) -> tuple[pl.DataFrame, 
     bus = _bus_and_tram(towns, scale, rng)
     rail = _rail(towns, bus, scale, rng)
     other = _lakes_and_mountains(towns, scale, rng)
-    sp = pl.concat([bus.with_columns(station_rank=pl.lit(0, pl.Int64)), rail,
-                    other.with_columns(station_rank=pl.lit(0, pl.Int64))], how="vertical_relaxed")
+    sp = pl.concat(
+        [
+            bus.with_columns(station_rank=pl.lit(0, pl.Int64)),
+            rail,
+            other.with_columns(station_rank=pl.lit(0, pl.Int64)),
+        ],
+        how="vertical_relaxed",
+    )
     # each family is thinned on its own: a pier or a station may well sit next to a bus stop
-    sp = pl.concat([_thin(sp.filter(pl.col("kind").is_in(kinds)), spacing) for kinds, spacing in
-                    ((["bus", "tram"], _SPACING_M), (["rail"], 400.0),
-                     (["ferry", "aerialway"], _SPACING_M))])
+    sp = pl.concat(
+        [
+            _thin(sp.filter(pl.col("kind").is_in(kinds)), spacing)
+            for kinds, spacing in (
+                (["bus", "tram"], _SPACING_M),
+                (["rail"], 400.0),
+                (["ferry", "aerialway"], _SPACING_M),
+            )
+        ]
+    )
     kind, tidx = sp["kind"].to_numpy(), sp["town_idx"].to_numpy()
     weight = towns["weight"].to_numpy()[tidx]
     ops = operators.assign(kind, towns["town"].to_numpy()[tidx], sp["in_core"].to_numpy())

@@ -41,8 +41,9 @@ def _sloids(uic: np.ndarray, kind: np.ndarray, k: np.ndarray, rng) -> np.ndarray
     bus_part = rng.integers(1, 120_000, len(uic)) * 8 + k
     area = np.where(kind == "rail", "1", "0")
     part = np.where(kind == "rail", k + 1, bus_part).astype(str)
-    return np.char.add(np.char.add(np.char.add(np.char.add("ch:1:sloid:", short), ":"), area),
-                       np.char.add(":", part))
+    return np.char.add(
+        np.char.add(np.char.add(np.char.add("ch:1:sloid:", short), ":"), area), np.char.add(":", part)
+    )
 
 
 def build_platforms(sp: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
@@ -58,15 +59,17 @@ def build_platforms(sp: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     north = -across * np.sin(bearing) + along * np.cos(bearing)
     lat, lon = geo.offset(sp["lat"].to_numpy()[sp_idx], sp["lon"].to_numpy()[sp_idx], east, north)
     uic = sp["uic"].to_numpy()[sp_idx]
-    return pl.DataFrame({
-        "sp_id": sp["sp_id"].to_numpy()[sp_idx],
-        "k": k,
-        "n": n,
-        "kind": kind,
-        "uic": uic,
-        "sloid": _sloids(uic, kind, k, rng),
-        "designation": _designations(kind, n, k, rng.random(sp.height)[sp_idx]),
-        "lat": lat,
-        "lon": lon,
-        "bearing": bearing,
-    }).with_row_index("pl_id")
+    return pl.DataFrame(
+        {
+            "sp_id": sp["sp_id"].to_numpy()[sp_idx],
+            "k": k,
+            "n": n,
+            "kind": kind,
+            "uic": uic,
+            "sloid": _sloids(uic, kind, k, rng),
+            "designation": _designations(kind, n, k, rng.random(sp.height)[sp_idx]),
+            "lat": lat,
+            "lon": lon,
+            "bearing": bearing,
+        }
+    ).with_row_index("pl_id")

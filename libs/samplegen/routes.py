@@ -19,8 +19,15 @@ _FAMILIES = {
     "ferry": (("ferry",), "town", 2, 6000.0, 12),
     "aerialway": (("aerialway",), "town", 2, 6000.0, 3),
 }
-_MODE = {"city_bus": "bus", "regional_bus": "bus", "tram": "tram", "s_bahn": "train",
-         "intercity": "train", "ferry": "ferry", "aerialway": "aerialway"}
+_MODE = {
+    "city_bus": "bus",
+    "regional_bus": "bus",
+    "tram": "tram",
+    "s_bahn": "train",
+    "intercity": "train",
+    "ferry": "ferry",
+    "aerialway": "aerialway",
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ def _corridor(xy: np.ndarray, rng, half_width: float, longest: int) -> np.ndarra
     ordered = inside[np.argsort(along[inside], kind="stable")]
     centre = int(np.searchsorted(along[ordered], 0.0))
     start = max(0, min(centre - longest // 2, len(ordered) - longest))
-    return ordered[start: start + longest]
+    return ordered[start : start + longest]
 
 
 def _family_lines(sp: pl.DataFrame, family: str, rng) -> list[tuple[str, np.ndarray]]:
@@ -98,8 +105,7 @@ def build_lines(sp: pl.DataFrame, platforms: pl.DataFrame, rng) -> Lines:
         for (town, seq), ref in zip(found, _refs(family, len(found), rank), strict=True):
             rows.append((len(rows), family, _MODE[family], str(ref), int(op[seq[0]]), town))
             stops.append((len(rows) - 1, seq))
-    lines = pl.DataFrame(rows, schema=["line_id", "family", "mode", "ref", "op_id", "town"],
-                         orient="row")
+    lines = pl.DataFrame(rows, schema=["line_id", "family", "mode", "ref", "op_id", "town"], orient="row")
     return Lines(lines=lines, stops=_directions(stops, pl_first, n_pl))
 
 
@@ -114,26 +120,44 @@ def _directions(stops: list[tuple[int, np.ndarray]], pl_first, n_pl) -> pl.DataF
     parts = []
     for direction, order, shift in (("H", sp_h, 0), ("R", sp_r, 1)):
         k = (line + shift) % n_pl[order]  # the opposite platform for the way back
-        parts.append(pl.DataFrame({"line_id": line, "direction": direction, "seq": seq,
-                                   "pl_id": pl_first[order] + k, "sp_id": order.astype(np.int64)}))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "line_id": line,
+                    "direction": direction,
+                    "seq": seq,
+                    "pl_id": pl_first[order] + k,
+                    "sp_id": order.astype(np.int64),
+                }
+            )
+        )
     return pl.concat(parts).sort("line_id", "direction", "seq")
 
 
 def _empty_stops() -> pl.DataFrame:
     """The stops frame with no rows (a region too small for any line)."""
-    return pl.DataFrame(schema={"line_id": pl.Int64, "direction": pl.Utf8, "seq": pl.Int32,
-                                "pl_id": pl.Int64, "sp_id": pl.Int64})
+    return pl.DataFrame(
+        schema={
+            "line_id": pl.Int64,
+            "direction": pl.Utf8,
+            "seq": pl.Int32,
+            "pl_id": pl.Int64,
+            "sp_id": pl.Int64,
+        }
+    )
 
 
 def gtfs_route_ids(lines: pl.DataFrame, ops: pl.DataFrame) -> pl.Series:
     """Swiss-style GTFS route ids, e.g. 91-10-A-j25-1 (operator prefix, line, variant, year)."""
-    prefix = lines.join(ops.select("op_id", "route_prefix"), on="op_id", how="left",
-                        maintain_order="left")["route_prefix"]
+    prefix = lines.join(ops.select("op_id", "route_prefix"), on="op_id", how="left", maintain_order="left")[
+        "route_prefix"
+    ]
     key = (prefix + "-" + lines["ref"]).to_numpy()
     _, code = np.unique(key, return_inverse=True)
     # the same operator and line number in two towns: the second one becomes variant B, ...
-    variant = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ"))[
-        np.minimum(names.rank_within(code), 23)]
+    variant = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ"))[np.minimum(names.rank_within(code), 23)]
     suffix = np.where(names.rank_within(code) >= 24, names.rank_within(code).astype(str), "")
-    return pl.Series("route_id", np.char.add(np.char.add(np.char.add(key.astype(str), "-"),
-                                                          np.char.add(variant, suffix)), "-j25-1"))
+    return pl.Series(
+        "route_id",
+        np.char.add(np.char.add(np.char.add(key.astype(str), "-"), np.char.add(variant, suffix)), "-j25-1"),
+    )

@@ -15,6 +15,7 @@ class Vocab:
     mods: tuple[str, ...]
 
 
+# fmt: off
 STOPS: dict[str, Vocab] = {
     "de": Vocab(
         heads=("Bahnhof", "Post", "Dorf", "Zentrum", "Kirche", "Schulhaus", "Gemeindehaus",
@@ -113,3 +114,4 @@ STATION_DISTRICTS: dict[str, tuple[str, ...]] = {
 }
 
 LAKE_SUFFIX = {"de": " (See)", "fr": " (lac)", "it": " (lago)"}
+# fmt: on

@@ -43,8 +43,7 @@ def test_check_digit_is_the_uic_luhn_digit(atlas):
     for number, digit in atlas.select("number", "checkDigit").head(50).iter_rows():
         digits = [int(c) for c in number + digit]
         # Luhn over 8 digits: double every second digit counted from the right
-        total = sum(d if i % 2 == 0 else (2 * d) // 10 + (2 * d) % 10
-                    for i, d in enumerate(reversed(digits)))
+        total = sum(d if i % 2 == 0 else (2 * d) // 10 + (2 * d) % 10 for i, d in enumerate(reversed(digits)))
         assert total % 10 == 0
     assert check_digits(np.array([8503000]))[0] == 5
 
@@ -89,18 +88,24 @@ def test_filter_bait_rows_are_present_and_clearly_dropped(atlas):
 
 def test_kept_rows_lie_well_inside_switzerland(region, atlas):
     truth = pl.read_ndjson(region[0] / "truth.jsonl")
-    kept = atlas.filter(pl.col("sloid").is_in(truth["sloid"].implode())
-                        & (pl.col("validTo") == "9999-12-31")
-                        & (pl.col("trafficPointElementType") == "BOARDING_PLATFORM"))
+    kept = atlas.filter(
+        pl.col("sloid").is_in(truth["sloid"].implode())
+        & (pl.col("validTo") == "9999-12-31")
+        & (pl.col("trafficPointElementType") == "BOARDING_PLATFORM")
+    )
     assert kept.height == truth.height
-    pts = shapely.points(kept["wgs84East"].cast(pl.Float64).to_numpy(),
-                         kept["wgs84North"].cast(pl.Float64).to_numpy())
+    pts = shapely.points(
+        kept["wgs84East"].cast(pl.Float64).to_numpy(), kept["wgs84North"].cast(pl.Float64).to_numpy()
+    )
     assert shapely.contains(_border(), pts).all()
     assert (shapely.distance(_border().boundary, pts) * 111).min() > 1.0
 
 
 def test_registry_duplicates_share_number_and_designation(atlas):
-    kept = atlas.filter((pl.col("validTo") == "9999-12-31") & pl.col("designation").is_not_null()
-                        & (pl.col("trafficPointElementType") == "BOARDING_PLATFORM"))
+    kept = atlas.filter(
+        (pl.col("validTo") == "9999-12-31")
+        & pl.col("designation").is_not_null()
+        & (pl.col("trafficPointElementType") == "BOARDING_PLATFORM")
+    )
     groups = kept.group_by("number", "designation").agg(pl.col("sloid").n_unique().alias("n"))
     assert groups["n"].max() >= 2

@@ -15,13 +15,11 @@ def _parse(*argv: str) -> argparse.Namespace:
 
 
 def test_main_writes_the_files_and_prints_counts(tmp_path, capsys):
-    args = _parse("--scale", "0.004", "--seed", "3", "--out", str(tmp_path / "r"),
-                  "--gtfs-trips", "200")
+    args = _parse("--scale", "0.004", "--seed", "3", "--out", str(tmp_path / "r"), "--gtfs-trips", "200")
     assert cli.main(args) == 0
     counts = json.loads(capsys.readouterr().out)
     assert counts["gtfs_trips"] == 200 and counts["atlas_kept"] > 0
-    assert {p.name for p in (tmp_path / "r").iterdir()} == {
-        "atlas.csv", "osm.osm", "gtfs.zip", "truth.jsonl"}
+    assert {p.name for p in (tmp_path / "r").iterdir()} == {"atlas.csv", "osm.osm", "gtfs.zip", "truth.jsonl"}
 
 
 def test_bad_scale_is_refused(tmp_path, capsys):

@@ -40,5 +40,4 @@ def test_gtfs_trips_sets_the_trip_total(tmp_path):
     assert counts["gtfs_trips"] == 5000
     trips = read_member(tmp_path / "gtfs.zip", "trips.txt")
     assert trips.height == 5000 and trips["trip_id"].is_unique().all()
-    assert counts["gtfs_stop_times"] == read_member(tmp_path / "gtfs.zip",
-                                                    "stop_times.txt").height
+    assert counts["gtfs_stop_times"] == read_member(tmp_path / "gtfs.zip", "stop_times.txt").height

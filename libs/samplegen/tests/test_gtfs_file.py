@@ -55,9 +55,14 @@ def test_stop_times_are_ordered_per_trip(feed):
     st = feed["stop_times.txt"].with_columns(pl.col("stop_sequence").cast(pl.Int32))
     times = st["arrival_time"]
     assert times.str.contains(r"^\d{2}:\d{2}:\d{2}$").all()
-    ok = st.sort("trip_id", "stop_sequence").group_by("trip_id").agg(
-        (pl.col("stop_sequence").diff().drop_nulls() == 1).all().alias("seq"),
-        pl.col("arrival_time").is_sorted().alias("time"))
+    ok = (
+        st.sort("trip_id", "stop_sequence")
+        .group_by("trip_id")
+        .agg(
+            (pl.col("stop_sequence").diff().drop_nulls() == 1).all().alias("seq"),
+            pl.col("arrival_time").is_sorted().alias("time"),
+        )
+    )
     assert ok["seq"].all() and ok["time"].all()
 
 
@@ -80,8 +85,11 @@ def test_osm_routes_follow_the_gtfs_trips(region, feed, atlas):
         gtfs_route = tags["ref_trips"].split(".TA.")[1].rsplit(".", 2)[0]
         if "gtfs:route_id" in tags:
             assert tags["gtfs:route_id"].replace("-j24-", "-j25-") == gtfs_route
-        seq = [uic_of[m.get("ref")] for m in rel.findall("member")
-               if m.get("role") == "platform" and m.get("ref") in uic_of]
+        seq = [
+            uic_of[m.get("ref")]
+            for m in rel.findall("member")
+            if m.get("role") == "platform" and m.get("ref") in uic_of
+        ]
         trip = iter(trips[tags["ref_trips"]])
         assert all(u in trip for u in seq)  # the relation's stops are the trip's, in order
         checked += 1

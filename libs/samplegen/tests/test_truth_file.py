@@ -33,8 +33,11 @@ def test_truth_covers_kept_rows_only_and_all_of_them(region, atlas):
     truth = pl.read_ndjson(region[0] / "truth.jsonl")
     assert truth["sloid"].is_unique().all()
     assert truth.height == region[1]["atlas_kept"]
-    live = atlas.filter((pl.col("validTo") == "9999-12-31") & (pl.col("uicCountryCode") == "85")
-                        & (pl.col("trafficPointElementType") == "BOARDING_PLATFORM"))
+    live = atlas.filter(
+        (pl.col("validTo") == "9999-12-31")
+        & (pl.col("uicCountryCode") == "85")
+        & (pl.col("trafficPointElementType") == "BOARDING_PLATFORM")
+    )
     assert truth["sloid"].is_in(live["sloid"].implode()).all()
 
 
