@@ -70,7 +70,7 @@ def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
     """Match official stops to OSM elements; manual decisions come first and stay."""
     prof = get_profile(profile)
     frames = as_gtfs_frames(gtfs)
-    clock = _Clock(on_stage, len(prof.stages) + 3)
+    clock = _Clock(on_stage, len(prof.stages) + 4)
     with clock.step("grouping"):
         atlas = spatial.with_xy(official_groups(atlas_stops))
         el = prepare_elements(osm_elements, prof)
@@ -79,7 +79,9 @@ def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
         targets = with_nearest_stop(target_attributes(members, el), reps)
         ctx = Context(prof, reps, targets,
                       target_name_table(members, el), members, trios)
-        ctx.routes = _route_tokens(frames, osm_routes, osm_route_stops, atlas, members)
+    with clock.step("route_tokens"):
+        ctx.routes = routes.route_tokens(frames, osm_routes, osm_route_stops,
+                                         atlas.select("sloid", "representative"), members)
     for name in prof.stages:
         with clock.step(name):
             if name == "manual":
@@ -94,16 +96,6 @@ def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
         with clock.step("route_matching"):
             route_matches = match_routes(frames, osm_routes, osm_route_stops, matches, el)
     return MatchResult(matches, unmatched, osm_units, clock.timings, route_matches)
-
-
-def _route_tokens(frames: dict, osm_routes, osm_route_stops, atlas: pl.DataFrame,
-                  members: pl.DataFrame) -> dict:
-    """Token tables for the route stage, keyed to representatives and targets."""
-    stop_tok = routes.stop_tokens(frames, atlas.select("sloid", "representative"))
-    el_tok = routes.element_tokens(osm_routes, osm_route_stops)
-    target_tok = el_tok.join(members.select("osm_id", "target_id"), on="osm_id").select(
-        "target_id", "token", "kind").unique()
-    return {"stop_tokens": stop_tok, "target_tokens": target_tok}
 
 
 def expand(edges: pl.DataFrame, members: pl.DataFrame, atlas: pl.DataFrame,

@@ -8,40 +8,68 @@ from matcher.names import normalize
 
 # GTFS direction_id 0/1 against the Swiss OSM convention of H (Hinweg) and R (Rückweg).
 DIRECTIONS = {0: "H", 1: "R"}
+TOKEN_SCHEMA = {"token": pl.String, "kind": pl.String}
 
 
-def stop_tokens(gtfs: dict, representative: pl.DataFrame) -> pl.DataFrame:
-    """(sloid, token, kind) for every itinerary through a stop, as route:direction and route>headsign."""
-    stops = gtfs.get("itinerary_stops")
-    itins = gtfs.get("itineraries")
-    if stops is None or itins is None or stops.is_empty():
-        return pl.DataFrame(schema={"sloid": pl.String, "token": pl.String, "kind": pl.String})
-    joined = stops.drop_nulls("sloid").select("itinerary_id", "sloid").unique().join(
-        itins, on="itinerary_id").join(representative, on="sloid").with_columns(
-        sloid=pl.col("representative"),
-        dir=pl.col("direction_id").replace_strict(DIRECTIONS, default=None, return_dtype=pl.String),
+def itinerary_tokens(itins: pl.DataFrame | None) -> pl.DataFrame:
+    """(itinerary_id, token, kind): route:direction and route>headsign, per itinerary."""
+    if itins is None:
+        return pl.DataFrame(schema={"itinerary_id": pl.Int64, **TOKEN_SCHEMA})
+    base = itins.with_columns(
+        dir=pl.col("direction_id").replace_strict(DIRECTIONS, default=None,
+                                                  return_dtype=pl.String),
         head=normalize(pl.col("headsign")))
     parts = []
     for route_col in ("route_id", "route_id_norm"):
-        parts.append(joined.select("sloid", token=pl.concat_str(pl.col(route_col), pl.lit(":"),
-                                                                pl.col("dir")), kind=pl.lit("dir")))
-        parts.append(joined.select("sloid", token=pl.concat_str(pl.col(route_col), pl.lit(">"),
-                                                                pl.col("head")), kind=pl.lit("head")))
-    return pl.concat(parts).drop_nulls("token").unique().sort("sloid", "token")
+        for kind, sep in (("dir", ":"), ("head", ">")):
+            parts.append(base.select("itinerary_id", kind=pl.lit(kind), token=pl.concat_str(
+                pl.col(route_col), pl.lit(sep), pl.col(kind))))
+    return pl.concat(parts).drop_nulls("token").unique()
 
 
-def element_tokens(osm_routes: pl.DataFrame | None, osm_route_stops: pl.DataFrame | None
-                   ) -> pl.DataFrame:
-    """(osm_id, token, kind) for every route relation an element belongs to."""
-    if osm_routes is None or osm_route_stops is None or osm_routes.is_empty():
-        return pl.DataFrame(schema={"osm_id": pl.String, "token": pl.String, "kind": pl.String})
-    joined = osm_route_stops.select("relation_id", "osm_id").unique().join(
-        osm_routes, on="relation_id").with_columns(head=normalize(destination(pl.col("name"))))
-    by_dir = joined.select("osm_id", token=pl.concat_str(
-        pl.col("gtfs_route_id"), pl.lit(":"), pl.col("direction")), kind=pl.lit("dir"))
-    by_head = joined.select("osm_id", token=pl.concat_str(
-        pl.col("gtfs_route_id"), pl.lit(">"), pl.col("head")), kind=pl.lit("head"))
-    return pl.concat([by_dir, by_head]).drop_nulls("token").unique().sort("osm_id", "token")
+def relation_tokens(osm_routes: pl.DataFrame | None) -> pl.DataFrame:
+    """(relation_id, token, kind) from gtfs:route_id with the direction or the destination."""
+    if osm_routes is None:
+        return pl.DataFrame(schema={"relation_id": pl.Int64, **TOKEN_SCHEMA})
+    rel = osm_routes.with_columns(head=normalize(destination(pl.col("name"))))
+    return pl.concat([
+        rel.select("relation_id", kind=pl.lit("dir"), token=pl.concat_str(
+            pl.col("gtfs_route_id"), pl.lit(":"), pl.col("direction"))),
+        rel.select("relation_id", kind=pl.lit("head"), token=pl.concat_str(
+            pl.col("gtfs_route_id"), pl.lit(">"), pl.col("head"))),
+    ]).drop_nulls("token").unique()
+
+
+def route_tokens(gtfs: dict, osm_routes: pl.DataFrame | None,
+                 osm_route_stops: pl.DataFrame | None, representative: pl.DataFrame,
+                 members: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Token tables (sloid | target_id, tid, kind) with shared integer token ids.
+
+    Tokens are built per itinerary and per relation, then spread to stops through integer
+    ids: normalizing or hashing strings per stop-time row would be 50x the work."""
+    it_tok, rel_tok = itinerary_tokens(gtfs.get("itineraries")), relation_tokens(osm_routes)
+    vocab = pl.concat([it_tok["token"], rel_tok["token"]]).unique().sort()
+    ids = {"old": vocab, "new": pl.int_range(len(vocab), eager=True, dtype=pl.UInt32)}
+
+    def with_tid(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(tid=pl.col("token").replace_strict(
+            ids["old"], ids["new"], return_dtype=pl.UInt32)).drop("token")
+
+    stops = gtfs.get("itinerary_stops")
+    stop_tok = pl.DataFrame(schema={"sloid": pl.String, "kind": pl.String, "tid": pl.UInt32})
+    if stops is not None and not it_tok.is_empty():
+        served = stops.drop_nulls("sloid").select("itinerary_id", "sloid").unique().join(
+            representative, on="sloid").select("itinerary_id", sloid="representative")
+        stop_tok = served.join(with_tid(it_tok), on="itinerary_id").select(
+            "sloid", "kind", "tid").unique()
+    target_tok = pl.DataFrame(schema={"target_id": pl.Int64, "kind": pl.String,
+                                      "tid": pl.UInt32})
+    if osm_route_stops is not None and not rel_tok.is_empty():
+        on_route = osm_route_stops.select("relation_id", "osm_id").unique().join(
+            members.select("osm_id", "target_id"), on="osm_id")
+        target_tok = on_route.join(with_tid(rel_tok), on="relation_id").select(
+            "target_id", "kind", "tid").unique()
+    return {"stop_tokens": stop_tok, "target_tokens": target_tok}
 
 
 def destination(name: pl.Expr) -> pl.Expr:

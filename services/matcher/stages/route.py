@@ -17,7 +17,7 @@ def run(ctx: Context) -> None:
     edges = near(ctx, ctx.profile.route_max_m).filter(~nearer_stop_elsewhere(ctx)).select(
         "sloid", "target_id", "dist", "designation", "local_ref")
     shared = edges.select("sloid", "target_id").join(stop_tok, on="sloid").join(
-        target_tok, on=["target_id", "token", "kind"])
+        target_tok.drop("kind"), on=["target_id", "tid"])
     overlap = shared.group_by("sloid", "target_id").agg(
         by_dir=(pl.col("kind") == "dir").sum(), by_head=(pl.col("kind") == "head").sum())
     # Direction-name membership only counts where no (route, direction) token is shared.
