@@ -23,10 +23,13 @@ class Patterns:
 
 
 def build_patterns(
-    stops: pl.DataFrame, route_ids: pl.Series, stop_index: dict[int, int], headsigns: pl.Series, rng
+    stops: pl.DataFrame, route_ids: pl.Series, stop_index: pl.DataFrame, headsigns: pl.Series, rng
 ) -> Patterns:
     """Main pattern per line direction, plus short turns for some lines."""
-    seq = stops.with_columns(code=pl.col("pl_id").replace_strict(stop_index, return_dtype=pl.Int64))
+    # stop_index: pl_id -> row of the quay in stops.txt (every platform a trip uses has one)
+    seq = stops.join(stop_index, on="pl_id", how="left", maintain_order="left")
+    if seq["code"].null_count():
+        raise ValueError("a line stops at a platform that stops.txt lacks")
     main = seq.group_by("line_id", "direction", maintain_order=True).agg("code", "sp_id")
     short_lines = rng.random(int(main["line_id"].max() or 0) + 1) < _SHORT_TURN_SHARE
     is_short = short_lines[main["line_id"].to_numpy()] & (main["code"].list.len() >= 6).to_numpy()

@@ -26,6 +26,7 @@ TAG_KEYS = (
     "tram",
     "uic_name",
     "uic_ref",
+    "wikidata",
 )
 _PRESENT = {"bus": 0.95, "tram": 0.95, "rail": 0.86, "ferry": 0.97, "aerialway": 0.95}
 
@@ -173,6 +174,7 @@ def station_elements(sp: pl.DataFrame, rng) -> pl.DataFrame:
         ),
         "amenity": str_col(np.where(is_rail, None, "bus_station")),
         "uic_name": str_col(np.where(is_rail, sel["name"].to_numpy(), None)),
+        "wikidata": str_col(_maybe(rng, m, 0.6, np.char.add("Q", rng.integers(10**5, 10**8, m).astype(str)))),
     }
     frame = sel.with_columns(pl_id=pl.lit(None, pl.Int64))
     return _frame(frame, lat, lon, "station", np.zeros(m, dtype=bool), np.zeros(m, dtype=bool), tags)

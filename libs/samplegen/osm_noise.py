@@ -17,7 +17,7 @@ _UIC_P = {
     "ferry": (0.5, 0.46, 0.02, 0.02),
     "aerialway": (0.4, 0.56, 0.02, 0.02),
 }
-_NETWORKS = {
+NETWORKS = {
     "Zürich": "ZVV",
     "Winterthur": "ZVV",
     "Uster": "ZVV",
@@ -63,7 +63,7 @@ def place_noise(sp: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         variant=pl.Series(_pick(rng, names.VARIANT_WEIGHTS, n)),
         operator_on=pl.Series(rng.random(n) < 0.6),
         network=sp["town"]
-        .replace_strict(_NETWORKS, default=None, return_dtype=pl.Utf8)
+        .replace_strict(NETWORKS, default=None, return_dtype=pl.Utf8)
         .set(pl.Series(rng.random(n) < 0.5), None),
     )
 

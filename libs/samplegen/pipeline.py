@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import orjson
 import polars as pl
 
 from samplegen import (
@@ -21,6 +20,7 @@ from samplegen import (
     osm_xml,
     routes,
 )
+from samplegen.osm_noise import NETWORKS
 from samplegen.places import build_places
 from samplegen.platforms import build_platforms
 
@@ -38,9 +38,7 @@ def write_truth(path: Path, rows: pl.DataFrame, truth: pl.DataFrame) -> int:
     joined = kept.join(
         ids, left_on="truth_pl", right_on="pl_id", how="left", maintain_order="left"
     ).with_columns(pl.col("osm_ids").fill_null([]))
-    with path.open("wb") as f:
-        for rec in joined.select("sloid", "osm_ids").iter_rows(named=True):
-            f.write(orjson.dumps(rec) + b"\n")
+    joined.select("sloid", "osm_ids").write_ndjson(path)
     return joined.height
 
 
@@ -59,7 +57,7 @@ def _write_osm(
         on="op_id",
         how="left",
         maintain_order="left",
-    )
+    ).with_columns(network=pl.col("town").replace_strict(NETWORKS, default=None, return_dtype=pl.Utf8))
     rel, members = osm_routes.build_relations(
         routes.Lines(line_ops, lines.stops), world.members, sp["name"], route_ids, rng
     )
@@ -82,7 +80,7 @@ def _write_gtfs(
     """stops, patterns and trips to gtfs.zip."""
     stops = gtfs_stops.build_stops(platforms, sp, lines.stops["pl_id"].to_numpy(), scale, rng)
     quay = stops.with_row_index("code").filter(pl.col("pl_id").is_not_null())
-    index = dict(zip(quay["pl_id"].to_list(), quay["code"].to_list(), strict=True))
+    index = quay.select("pl_id", pl.col("code").cast(pl.Int64))
     patterns = gtfs_trips.build_patterns(lines.stops, route_ids, index, sp["name"], rng)
     trips = gtfs_trips.trip_frame(patterns, gtfs_trips.trip_counts(patterns, gtfs_trips_total, rng), rng)
     tables = {

@@ -196,9 +196,11 @@ def _official_names(sp: pl.DataFrame, towns: pl.DataFrame, rng) -> np.ndarray:
     m = kind == "ferry"
     # the first pier of a town is "Town (See)", further ones "Town District (See)"
     pier = names.rank_within(loc_code[m])
-    district = np.array([vocabulary.STATION_DISTRICTS[x][r % 10] for x, r in zip(lang[m], pier, strict=True)])
+    district = np.array(
+        [vocabulary.STATION_DISTRICTS[x][r % 10] for x, r in zip(lang[m], pier, strict=True)], dtype=str
+    )
     prefix = np.where(pier == 0, loc[m], np.char.add(np.char.add(loc[m], " "), district))
-    out[m] = np.char.add(prefix, np.array([vocabulary.LAKE_SUFFIX[x] for x in lang[m]]))
+    out[m] = np.char.add(prefix, np.array([vocabulary.LAKE_SUFFIX[x] for x in lang[m]], dtype=str))
     out[kind == "rail"] = _station_names(sp.filter(pl.col("kind") == "rail"), lang[kind == "rail"])
     return out.astype(str)
 

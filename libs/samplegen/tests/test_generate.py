@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from samplegen import generate
 
 from .conftest import SCALE, SEED, read_member
@@ -41,3 +43,14 @@ def test_gtfs_trips_sets_the_trip_total(tmp_path):
     trips = read_member(tmp_path / "gtfs.zip", "trips.txt")
     assert trips.height == 5000 and trips["trip_id"].is_unique().all()
     assert counts["gtfs_stop_times"] == read_member(tmp_path / "gtfs.zip", "stop_times.txt").height
+
+
+def test_a_tiny_scale_still_makes_a_complete_region(tmp_path):
+    counts = generate(0.0003, 3, tmp_path)
+    assert counts["atlas_kept"] > 0 and counts["gtfs_stop_times"] > 0
+    assert all((tmp_path / name).stat().st_size > 0 for name in FILES)
+
+
+def test_scale_must_be_positive(tmp_path):
+    with pytest.raises(ValueError):
+        generate(0, 1, tmp_path)
