@@ -11,6 +11,7 @@ from matcher.stages.candidates import (
     keyed,
     local_ref_agrees,
     local_ref_contradicts,
+    suspect_targets,
     with_evidence,
 )
 
@@ -52,17 +53,3 @@ def shared_unit(ctx: Context, edges: pl.DataFrame) -> pl.DataFrame:
     else:
         served = mutual_best(edges, "dist", higher_is_better=False)
     return pl.concat([unique_pairs(by_ref), served])
-
-
-def suspect_targets(ctx: Context, edges: pl.DataFrame) -> pl.DataFrame:
-    """Targets sitting on another UIC's stop, far from their own: a copied neighbour's uic_ref."""
-    p = ctx.profile
-    own = edges.group_by("target_id").agg(d_own=pl.col("dist").min())
-    targets = ctx.open_targets.filter(pl.col("uic").is_not_null())
-    near = spatial.candidate_edges(targets, ctx.atlas, p.exact_trap_near_m,
-                                   ["target_id", "uic"], ["uic"])
-    other = near.filter(pl.col("uic") != pl.col("uic_right")).group_by("target_id").agg(
-        d_other=pl.col("dist").min())
-    return own.join(other, on="target_id").filter(
-        (pl.col("d_own") >= p.exact_trap_ratio * pl.col("d_other"))
-        & (pl.col("d_own") >= p.exact_trap_min_own_m)).select("target_id")

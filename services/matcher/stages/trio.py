@@ -5,13 +5,15 @@ from __future__ import annotations
 import polars as pl
 
 from matcher.context import Context
-from matcher.stages.candidates import keyed, with_evidence
+from matcher.stages.candidates import keyed, suspect_targets, with_evidence
 
 
 def run(ctx: Context) -> None:
     """Assign each trio's two official stops to its two sides."""
     sides = ctx.open_targets.filter(pl.col("unit_kind") == "trio").select("target_id", "uic")
     edges = keyed(ctx, "uic", "uic", sides)
+    # A trio standing on another UIC's stop carries a copied uic_ref: leave it to later stages.
+    edges = edges.join(suspect_targets(ctx, edges), on="target_id", how="anti")
     # Exactly two open stops and two open sides, else the trio is left to the later stages.
     edges = edges.filter((pl.col("sloid").n_unique().over("uic") == 2)
                          & (pl.col("target_id").n_unique().over("uic") == 2))
