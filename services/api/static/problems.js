@@ -17,8 +17,11 @@ export function summarize(details, max = 140) {
     try { d = JSON.parse(d); } catch { return d.slice(0, max); }
   }
   if (!d || typeof d !== "object") return "";
-  const text = Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
+  // A detector's own sentence comes first; the other fields follow, empty ones left out.
+  const { message, ...rest } = d;
+  const fields = Object.entries(rest).filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
+  const text = [message, ...fields].filter(Boolean).join(" · ");
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -72,9 +75,9 @@ export class ProblemList {
   }
 
   item(p) {
-    const target = p.sloid
-      ? h("button", { type: "button", class: "link", onclick: () => this.onOpen(p.sloid) }, p.sloid)
-      : h("a", { href: osmUrl(p.osm_node_id), target: "_blank", rel: "noopener" }, `OSM ${p.osm_node_id}`);
+    let target = h("span", { class: "muted" }, "route-level");
+    if (p.sloid) target = h("button", { type: "button", class: "link", onclick: () => this.onOpen(p.sloid) }, p.sloid);
+    else if (p.osm_node_id) target = h("a", { href: osmUrl(p.osm_node_id), target: "_blank", rel: "noopener" }, `OSM ${p.osm_node_id}`);
     return h("li", {},
       h("div", {}, priorityBadge(p.priority), " ", h("strong", {}, p.problem_type), " · ", target),
       h("div", { class: "muted small" }, summarize(p.details)));

@@ -71,6 +71,11 @@ async function exportCuration() {
   }
 }
 
+function rowCounts(rows = {}) {
+  const list = Object.entries(rows).map(([k, v]) => [k, fmtNumber(v)]);
+  return list.length ? table("Rows read by preprocess", ["frame", "rows"], list) : null;
+}
+
 /** Load /api/stats into `el`. */
 export async function showStats(el) {
   replace(el, h("p", { class: "muted" }, "Loading statistics…"));
@@ -79,7 +84,9 @@ export async function showStats(el) {
     replace(el,
       h("p", { class: "muted small" }, `Snapshot ${doc.snapshot}`),
       totals(doc.totals), matchTypes(doc.match_types), problems(doc.problems), operators(doc.operators),
-      filters(doc.filter_counts),
+      // precompute nests the ATLAS filter counts under preprocess.atlas; older docs had them on top.
+      filters(Object.keys(doc.filter_counts || {}).length ? doc.filter_counts : doc.preprocess?.atlas?.filter_counts),
+      rowCounts(doc.preprocess?.rows),
       h("p", {}, h("button", { type: "button", onclick: exportCuration }, "Download the curation export")));
   } catch (err) {
     replace(el, h("p", { class: "notice notice-error" }, friendly(err, "statistics")));
