@@ -65,7 +65,7 @@ def target_attributes(members: pl.DataFrame, el: pl.DataFrame) -> pl.DataFrame:
     return joined.group_by("target_id", maintain_order=True).agg(
         x=pl.col("x").first(), y=pl.col("y").first(), lon=pl.col("lon").first(),
         lat=pl.col("lat").first(), rep=pl.col("rep").first(),
-        unit_kind=pl.col("unit_kind").first(),
+        unit_kind=pl.col("unit_kind").first(), rep_kind=pl.col("kind").first(),
         uic=pl.col("uic").drop_nulls().first(),
         local_ref=pl.col("local_ref").drop_nulls().first(),
         is_tram=pl.col("is_tram").any(),

@@ -8,7 +8,7 @@ from matcher import spatial
 from matcher.context import Context
 
 ATLAS_COLS = ["sloid", "uic", "designation", "designation_official"]
-TARGET_COLS = ["target_id", "uic", "local_ref", "near_sloid", "near_m"]
+TARGET_COLS = ["target_id", "uic", "local_ref", "near_sloid", "near_m", "unit_kind", "rep_kind"]
 
 
 def near(ctx: Context, radius: float) -> pl.DataFrame:
@@ -22,7 +22,7 @@ def keyed(ctx: Context, on_left: str, on_right: str, right: pl.DataFrame) -> pl.
     """Pairs of open stops and open targets sharing a key (any distance), with dist."""
     atlas = ctx.open_atlas.select(*ATLAS_COLS, "x", "y")
     targets = ctx.open_targets.select("target_id", "local_ref", "near_sloid", "near_m",
-                                      tx="x", ty="y")
+                                      "unit_kind", "rep_kind", tx="x", ty="y")
     joined = atlas.join(right.select("target_id", pl.col(on_right).alias(on_left)), on=on_left)
     return joined.join(targets, on="target_id").with_columns(
         dist=((pl.col("x") - pl.col("tx")) ** 2 + (pl.col("y") - pl.col("ty")) ** 2).sqrt()
@@ -51,8 +51,12 @@ def nearer_stop_elsewhere(ctx: Context) -> pl.Expr:
     """The target stands clearly closer to another official stop (matched or not) than to
     this one: then it is most likely that stop's leftover element, not this stop's."""
     p = ctx.profile
-    return (pl.col("near_sloid") != pl.col("sloid")) & (
-        pl.col("dist") > p.elsewhere_ratio * pl.col("near_m") + p.elsewhere_slack_m)
+    # A lone stop_position is usually the leftover of a platform already matched: it must be
+    # nearest to this very stop.
+    lone_stop = (pl.col("unit_kind") == "single") & (pl.col("rep_kind") == "stop_position")
+    allowed = pl.when(lone_stop).then(pl.col("near_m")).otherwise(
+        p.elsewhere_ratio * pl.col("near_m") + p.elsewhere_slack_m)
+    return (pl.col("near_sloid") != pl.col("sloid")) & (pl.col("dist") > allowed)
 
 
 def suspect_targets(ctx: Context, edges: pl.DataFrame) -> pl.DataFrame:
