@@ -76,57 +76,73 @@ def _timestamps(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
     return (np.char.replace(created.astype(str), "T", " "), np.char.replace(edited.astype(str), "T", " "))
 
 
-def atlas_frame(rows: pl.DataFrame, ops: pl.DataFrame, rng) -> pl.DataFrame:
-    """The 34 ATLAS columns for every row, in file order."""
-    n = rows.height
+def _identity(rows: pl.DataFrame, rng) -> dict[str, pl.Series]:
+    """sloid, numbers, validity and designations."""
+    n, number = rows.height, rows["uic"].to_numpy()
+    rail = (rows["kind"] == "rail").to_numpy()
+    return {
+        "sloid": rows["sloid"],
+        "numberShort": pl.Series(number % 100_000),
+        "uicCountryCode": rows["country"],
+        "number": rows["uic"],
+        "checkDigit": pl.Series(check_digits(number)),
+        "validFrom": pl.Series(_dates(rng, n, "2014-12-14", "2024-12-15")),
+        "validTo": rows["valid_to"],
+        "designation": rows["designation"].replace("", None),
+        "designationOperational": _where(
+            rail & (rng.random(n) < 0.2),
+            np.char.add("Gleis ", rows["designation"].to_numpy().astype(str)),
+        ),
+    }
+
+
+def _placement(rows: pl.DataFrame) -> dict[str, pl.Series]:
+    """Parents, element type, LV95 and WGS84 coordinates, official name."""
     lat, lon = rows["lat"].to_numpy(), rows["lon"].to_numpy()
     east, north = geo.wgs84_to_lv95(lat, lon)
-    created, edited = _timestamps(rng, n)
-    number = rows["uic"].to_numpy()
-    short = (number % 100_000).astype(str)
-    sp_sloid = "ch:1:sloid:" + pl.Series(short)
-    area = rows["element"] == "BOARDING_AREA"
+    sp_sloid = "ch:1:sloid:" + (rows["uic"] % 100_000).cast(pl.Utf8)
+    platform_of_station = (rows["kind"] == "rail") & (rows["element"] != "BOARDING_AREA")
+    return {
+        # a station's platforms hang below its boarding area (the area row has no parent)
+        "parentSloid": _where(platform_of_station.to_numpy(), (sp_sloid + ":1").to_numpy()),
+        "trafficPointElementType": rows["element"],
+        "lv95East": pl.Series(np.round(east, 2)),
+        "lv95North": pl.Series(np.round(north, 2)),
+        "wgs84East": pl.Series(np.round(lon, 7)),
+        "wgs84North": pl.Series(np.round(lat, 7)),
+        "parentSloidServicePoint": sp_sloid,
+        "designationOfficial": rows["name"],
+    }
+
+
+def _organisation(rows: pl.DataFrame) -> dict[str, pl.Series]:
+    """The business organisation columns (rows already joined with the operators)."""
+    org = {
+        "servicePointBusinessOrganisation": "ch:1:sboid:"
+        + (100_000 + rows["number"].cast(pl.Int64)).cast(pl.Utf8),
+        "servicePointBusinessOrganisationNumber": rows["number"],
+    }
+    for kind, col in (("Abbreviation", "abbr"), ("Description", "desc")):
+        for lang in ("de", "fr", "it", "en"):
+            org[f"servicePointBusinessOrganisation{kind}{lang.capitalize()}"] = rows[f"{col}_{lang}"]
+    return org
+
+
+def atlas_frame(rows: pl.DataFrame, ops: pl.DataFrame, rng) -> pl.DataFrame:
+    """The 34 ATLAS columns for every row, in file order."""
+    created, edited = _timestamps(rng, rows.height)
     rows = rows.join(ops, on="op_id", how="left", maintain_order="left")
     frame = pl.DataFrame(
         {
-            "sloid": rows["sloid"],
-            "numberShort": pl.Series(number % 100_000),
-            "uicCountryCode": rows["country"],
-            "number": rows["uic"],
-            "checkDigit": pl.Series(check_digits(number)),
-            "validFrom": pl.Series(_dates(rng, n, "2014-12-14", "2024-12-15")),
-            "validTo": rows["valid_to"],
-            "designation": rows["designation"].replace("", None),
-            "designationOperational": _where(
-                (rows["kind"] == "rail").to_numpy() & (rng.random(n) < 0.2),
-                np.char.add("Gleis ", rows["designation"].to_numpy().astype(str)),
-            ),
+            **_identity(rows, rng),
             **_measures(rows, rng),
-            # a station's platforms hang below its boarding area (the area row has no parent)
-            "parentSloid": _where(
-                (rows["kind"] == "rail").to_numpy() & ~area.to_numpy(), (sp_sloid + ":1").to_numpy()
-            ),
-            "trafficPointElementType": rows["element"],
-            "lv95East": pl.Series(np.round(east, 2)),
-            "lv95North": pl.Series(np.round(north, 2)),
-            "wgs84East": pl.Series(np.round(lon, 7)),
-            "wgs84North": pl.Series(np.round(lat, 7)),
+            **_placement(rows),
             "creationDate": pl.Series(created),
             "editionDate": pl.Series(edited),
-            "parentSloidServicePoint": sp_sloid,
-            "designationOfficial": rows["name"],
-            "servicePointBusinessOrganisation": "ch:1:sboid:"
-            + (100_000 + rows["number"].cast(pl.Int64)).cast(pl.Utf8),
-            "servicePointBusinessOrganisationNumber": rows["number"],
+            **_organisation(rows),
         }
     )
-    org = {
-        f"servicePointBusinessOrganisation{kind}{lang.capitalize()}": rows[f"{col}_{lang}"]
-        for kind, col in (("Abbreviation", "abbr"), ("Description", "desc"))
-        for lang in ("de", "fr", "it", "en")
-    }
-    frame = frame.with_columns(**org, status=pl.lit("VALIDATED"))
-    return frame.select(COLUMNS)
+    return frame.with_columns(status=pl.lit("VALIDATED")).select(COLUMNS)
 
 
 def write_atlas(rows: pl.DataFrame, ops: pl.DataFrame, out: Path, rng) -> int:

@@ -103,58 +103,72 @@ def platform_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
     return _frame(p, lat, lon, "platform", is_way, mode != "area", tags)
 
 
-def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
-    """stop_position nodes: per track, per tram platform, some per bus platform, shared in trios."""
-    n, kind = p.height, p["kind"].to_numpy()
-    u, pair = rng.random(n), (p["n"].to_numpy() == 2) & (kind == "bus")
+def _stop_selection(p: pl.DataFrame, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Which platforms get their own stop_position, and which lead a trio (one shared stop)."""
+    kind, u = p["kind"].to_numpy(), rng.random(p.height)
+    pair = (p["n"].to_numpy() == 2) & (kind == "bus")
     trio = pair & (rng.random(p["sp_id"].max() + 1)[p["sp_id"].to_numpy()] < 0.35)
     own = np.select(
         [kind == "rail", kind == "tram", pair & ~trio, kind == "bus"],
         [u < 0.75, u < 0.6, u < 0.06, u < 0.15],
         False,
     )
-    first_of_trio = trio & (p["k"].to_numpy() == 0)
-    keep = own | first_of_trio
-    sel = p.filter(pl.Series(keep))
+    return own, trio & (p["k"].to_numpy() == 0)
+
+
+def _stop_coordinates(sel: pl.DataFrame, trio: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Where each stop_position lies (WGS84)."""
     # a bus stop_position is on the road, 3 m from its platform towards the road's middle;
     # a train's is on its track, along the platform; a trio's sits between its two platforms
-    sel_kind, sel_k, sel_n = sel["kind"].to_numpy(), sel["k"].to_numpy(), sel["n"].to_numpy()
-    toward_road = np.where((sel_n == 2) & (sel_k == 1), -3.0, 3.0)
-    along = np.where(sel_kind == "rail", 5 + rng.random(sel.height) * 15, 0.0)
-    across = np.where(sel_kind == "rail", 1.5, toward_road)
+    kind, k, n = sel["kind"].to_numpy(), sel["k"].to_numpy(), sel["n"].to_numpy()
+    toward_road = np.where((n == 2) & (k == 1), -3.0, 3.0)
+    along = np.where(kind == "rail", 5 + rng.random(sel.height) * 15, 0.0)
+    across = np.where(kind == "rail", 1.5, toward_road)
     lat, lon = _base(sel, rng, 1.0)
     b = sel["bearing"].to_numpy()
     # platform rows run across the bearing (see platforms._layout): across = (cos b, -sin b)
-    lat, lon = geo.offset(
-        lat, lon, across * np.cos(b) + along * np.sin(b), -across * np.sin(b) + along * np.cos(b)
-    )
+    east, north = across * np.cos(b) + along * np.sin(b), -across * np.sin(b) + along * np.cos(b)
+    lat, lon = geo.offset(lat, lon, east, north)
     mid_lat, mid_lon = geo.polar_offset(
         sel["sp_lat"].to_numpy(),
         sel["sp_lon"].to_numpy(),
         sel["shift_m"].to_numpy(),
         sel["shift_dir"].to_numpy(),
     )
-    lat = np.where(first_of_trio[keep], mid_lat, lat)
-    lon = np.where(first_of_trio[keep], mid_lon, lon)
-    k_kind, m = sel["kind"].to_numpy(), sel.height
+    return np.where(trio, mid_lat, lat), np.where(trio, mid_lon, lon)
+
+
+def _stop_tags(sel: pl.DataFrame, rng) -> dict[str, pl.Series]:
+    """Tags of stop_positions: mode, railway=stop/tram_stop, track refs for trains."""
+    kind, m = sel["kind"].to_numpy(), sel.height
     local, ref = osm_noise.local_refs(
-        sel["designation"].to_numpy(), sel["k"].to_numpy(), sel["n"].to_numpy(), k_kind, rng
+        sel["designation"].to_numpy(), sel["k"].to_numpy(), sel["n"].to_numpy(), kind, rng
     )
-    tags = {
-        **_common_tags(sel, rng, 0.8, np.where(sel["way_mode"].to_numpy() == "halt", 0.0, 0.7)),
+    # a bare halt's stops carry no uic_ref: its platform ways are then the candidates
+    p_uic = np.where(sel["way_mode"].to_numpy() == "halt", 0.0, 0.7)
+    railway = np.select([kind == "tram", kind == "rail"], ["tram_stop", "stop"], None)
+    return {
+        **_common_tags(sel, rng, 0.8, p_uic),
         "public_transport": str_col(np.full(m, "stop_position", dtype=object)),
-        "bus": str_col(np.where(k_kind == "bus", "yes", None)),
-        "tram": str_col(np.where(k_kind == "tram", "yes", None)),
-        "train": str_col(np.where(k_kind == "rail", "yes", None)),
-        "railway": str_col(np.select([k_kind == "tram", k_kind == "rail"], ["tram_stop", "stop"], None)),
-        "local_ref": str_col(np.where(k_kind == "rail", local, None)),
-        "ref": str_col(np.where(k_kind == "rail", ref, None)),
+        "bus": str_col(np.where(kind == "bus", "yes", None)),
+        "tram": str_col(np.where(kind == "tram", "yes", None)),
+        "train": str_col(np.where(kind == "rail", "yes", None)),
+        "railway": str_col(railway),
+        "local_ref": str_col(np.where(kind == "rail", local, None)),
+        "ref": str_col(np.where(kind == "rail", ref, None)),
     }
-    out = _frame(sel, lat, lon, "stop", np.zeros(m, dtype=bool), np.ones(m, dtype=bool), tags)
+
+
+def stop_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
+    """stop_position nodes: per track, per tram platform, some per bus platform, shared in trios."""
+    own, first_of_trio = _stop_selection(p, rng)
+    keep = own | first_of_trio
+    sel, trio = p.filter(pl.Series(keep)), first_of_trio[keep]
+    lat, lon = _stop_coordinates(sel, trio, rng)
+    m = sel.height
+    out = _frame(sel, lat, lon, "stop", np.zeros(m, dtype=bool), np.ones(m, dtype=bool), _stop_tags(sel, rng))
     # the trio's stop belongs to the second platform as well (pl_id + 1: same place, k = 1)
-    return out.with_columns(
-        pl_id2=pl.when(pl.Series(first_of_trio[keep])).then(pl.col("pl_id") + 1).otherwise(None)
-    )
+    return out.with_columns(pl_id2=pl.when(pl.Series(trio)).then(pl.col("pl_id") + 1).otherwise(None))
 
 
 def station_elements(sp: pl.DataFrame, rng) -> pl.DataFrame:

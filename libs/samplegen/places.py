@@ -49,6 +49,45 @@ def _villages(towns: pl.DataFrame, n_village_stops: np.ndarray, rng) -> pl.DataF
     )
 
 
+def _core_places(towns: pl.DataFrame, n_core: np.ndarray, n_tram: np.ndarray, rng) -> pl.DataFrame:
+    """Stops scattered over each town's core; the first n_tram of a town are tram stops."""
+    town = np.repeat(np.arange(len(towns)), n_core)
+    # core radius grows with the number of stops (about 0.12 km2 each), capped by the border
+    radius = np.minimum(np.sqrt(n_core * 0.12 / np.pi) * 1000 + 300, towns["safe_km"].to_numpy() * 1000)
+    lat, lon = geo.scatter_disc(
+        rng, towns["lat"].to_numpy()[town], towns["lon"].to_numpy()[town], radius[town]
+    )
+    is_tram = names.rank_within(town) < n_tram[town]
+    return pl.DataFrame(
+        {
+            "town_idx": town,
+            "locality": towns["town"].to_numpy()[town],
+            "lat": lat,
+            "lon": lon,
+            "in_core": True,
+            "kind": np.where(is_tram, "tram", "bus"),
+        }
+    )
+
+
+def _village_places(villages: pl.DataFrame, n_stops: np.ndarray, rng) -> pl.DataFrame:
+    """Bus stops clustered within 700 m of each village centre."""
+    idx = np.repeat(np.arange(len(villages)), n_stops)
+    lat, lon = geo.scatter_disc(
+        rng, villages["lat"].to_numpy()[idx], villages["lon"].to_numpy()[idx], np.full(len(idx), 700.0)
+    )
+    return pl.DataFrame(
+        {
+            "town_idx": villages["town_idx"].to_numpy()[idx],
+            "locality": villages["village"].to_numpy()[idx],
+            "lat": lat,
+            "lon": lon,
+            "in_core": False,
+            "kind": "bus",
+        }
+    )
+
+
 def _bus_and_tram(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
     """Bus and tram stop places: dense in town cores, clustered in villages around them."""
     w = towns["weight"].to_numpy()
@@ -56,48 +95,11 @@ def _bus_and_tram(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
     tram_w = np.where(towns["flags"].str.contains("T").to_numpy(), w, 0.0)
     n_tram = _split(round(COUNTS["tram"] * scale * 1.25), tram_w, rng)
     n_core_bus = np.round(n_bus * _CORE_SHARE).astype(np.int64)
-    n_core, n_village = n_core_bus + n_tram, n_bus - n_core_bus
+    n_village = n_bus - n_core_bus
     villages = _villages(towns, n_village, rng)
     n_vill = _split(int(n_village.sum()), villages["share"].to_numpy(), rng)
-    town_core = np.repeat(np.arange(len(towns)), n_core)
-    # core radius grows with the number of stops (about 0.12 km2 each), capped by the border
-    radius = np.minimum(np.sqrt(n_core * 0.12 / np.pi) * 1000 + 300, towns["safe_km"].to_numpy() * 1000)
-    c_lat, c_lon = geo.scatter_disc(
-        rng, towns["lat"].to_numpy()[town_core], towns["lon"].to_numpy()[town_core], radius[town_core]
-    )
-    v_idx = np.repeat(np.arange(len(villages)), n_vill)
-    v_lat, v_lon = geo.scatter_disc(
-        rng, villages["lat"].to_numpy()[v_idx], villages["lon"].to_numpy()[v_idx], np.full(len(v_idx), 700.0)
-    )
-    town_names = towns["town"].to_numpy()
-    is_tram = np.zeros(len(town_core), dtype=bool)
-    first_tram = np.r_[0, np.cumsum(n_core)[:-1]]
-    is_tram[
-        np.concatenate([s + np.arange(k) for s, k in zip(first_tram, n_tram, strict=True)])
-        if n_tram.sum()
-        else []
-    ] = True
-    core = pl.DataFrame(
-        {
-            "town_idx": town_core,
-            "locality": town_names[town_core],
-            "lat": c_lat,
-            "lon": c_lon,
-            "in_core": True,
-            "kind": np.where(is_tram, "tram", "bus"),
-        }
-    )
-    vill = pl.DataFrame(
-        {
-            "town_idx": villages["town_idx"].to_numpy()[v_idx],
-            "locality": villages["village"].to_numpy()[v_idx],
-            "lat": v_lat,
-            "lon": v_lon,
-            "in_core": False,
-            "kind": "bus",
-        }
-    )
-    return _thin(pl.concat([core, vill]), _SPACING_M)
+    core = _core_places(towns, n_core_bus + n_tram, n_tram, rng)
+    return _thin(pl.concat([core, _village_places(villages, n_vill, rng)]), _SPACING_M)
 
 
 def _thin(frame: pl.DataFrame, min_m: float) -> pl.DataFrame:
