@@ -2,7 +2,7 @@
 
 import { friendly } from "./api.js";
 import { StopDetail } from "./detail.js";
-import { h, replace, toast } from "./dom.js";
+import { debounce, h, replace, toast } from "./dom.js";
 import { formatHash, parseHash } from "./hash.js";
 import { ViewportLayers, loadPriorities } from "./layers.js";
 import { legend } from "./legend.js";
@@ -123,7 +123,7 @@ const detail = new StopDetail($("panel-stop"), {
 });
 const problems = new ProblemList($("panel-problems"), (sloid) => openStop(sloid, { centre: true }));
 new SearchBox($("search"), (item) => openStop(item.sloid, { centre: true }));
-new StatusBar($("status"), $("run-now"), published).start();
+new StatusBar($("status"), { runButton: $("run-now"), forceBox: $("run-force"), live: $("status-live") }, published).start();
 
 function bindTabs() {
   const tabs = () => [...document.querySelectorAll("[role=tab]")].filter((t) => !t.hidden);
@@ -160,7 +160,8 @@ function bindShortcuts() {
   });
 }
 
-map.on("move", () => writeHash());
+// Debounced: Chrome ignores history.replaceState beyond about 100 calls in 10 s, and a drag moves often.
+map.on("move", debounce(() => writeHash(), 200));
 bindTabs();
 bindShortcuts();
 layers.load();

@@ -72,11 +72,21 @@ export function renderStatus(s) {
 
 export class StatusBar {
   /** Poll into `el`; call `onPublished()` whenever last_success_at changes. */
-  constructor(el, runButton, onPublished) {
+  constructor(el, { runButton, forceBox, live }, onPublished) {
     this.el = el;
+    this.forceBox = forceBox;
+    this.live = live;
     this.onPublished = onPublished;
     this.lastSuccess = undefined;
+    this.lastState = "";
     runButton.addEventListener("click", () => this.runNow());
+  }
+
+  /** Tell screen readers about state and phase changes only, not every 2-second refresh. */
+  announce(s) {
+    const state = [s.state, s.phase].filter(Boolean).join(", ");
+    if (state !== this.lastState) this.live.textContent = `Pipeline ${state}`;
+    this.lastState = state;
   }
 
   start() {
@@ -91,6 +101,7 @@ export class StatusBar {
     try {
       const s = await getJSON("/api/status");
       replace(this.el, renderStatus(s));
+      this.announce(s);
       if (this.lastSuccess !== undefined && s.last_success_at !== this.lastSuccess) this.onPublished();
       this.lastSuccess = s.last_success_at;
     } catch (err) {
@@ -106,7 +117,8 @@ export class StatusBar {
     const token = adminToken();
     if (!token) return;
     try {
-      const doc = await request("POST", "/api/runs", { body: { force: false }, headers: { "X-Admin-Token": token } });
+      const body = { force: this.forceBox.checked };
+      const doc = await request("POST", "/api/runs", { body, headers: { "X-Admin-Token": token } });
       toast(`Run ${doc.run_id} started.`, "ok");
       this.poll();
     } catch (err) {
