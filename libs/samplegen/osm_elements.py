@@ -100,7 +100,10 @@ def platform_elements(p: pl.DataFrame, rng) -> pl.DataFrame:
         "ref": str_col(ref),
         "ref:sloid": str_col(_maybe(rng, n, 0.12, p["sloid"].to_numpy())),
     }
-    return _frame(p, lat, lon, "platform", is_way, mode != "area", tags)
+    # a platform way is a candidate only through a uic_ref that no node carries (bare halts)
+    has_uic = tags["uic_ref"].is_not_null().to_numpy()
+    candidate = np.where(is_way & (kind == "rail"), (mode == "halt") & has_uic, True)
+    return _frame(p, lat, lon, "platform", is_way, candidate, tags)
 
 
 def _stop_selection(p: pl.DataFrame, rng) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ def _osm_ids(path) -> dict[str, dict[str, str]]:
 
 def test_truth_references_existing_candidates(region):
     osm = _osm_ids(region[0] / "osm.osm")
+    node_uic = {t["uic_ref"] for k, t in osm.items() if "uic_ref" in t and not k.startswith("way_")}
     truth = pl.read_ndjson(region[0] / "truth.jsonl")
     ids = truth["osm_ids"].explode().drop_nulls()
     assert ids.len() > 0
@@ -27,6 +28,8 @@ def test_truth_references_existing_candidates(region):
         tags = osm[osm_id]
         assert tags.get("public_transport") != "station"  # stations are never candidates
         assert any(k in tags for k in ("public_transport", "highway", "amenity", "aerialway"))
+        if osm_id.startswith("way_"):  # candidate ways: aerialway stations, or an unshared uic_ref
+            assert tags.get("aerialway") == "station" or tags.get("uic_ref") not in node_uic | {None}
 
 
 def test_truth_covers_kept_rows_only_and_all_of_them(region, atlas):
