@@ -112,8 +112,10 @@ function published() {
   toast("A new snapshot was published; the map is refreshed.", "ok");
   layers.load();
   refreshPriorities();
-  problems.loaded = false;
-  if (currentStop) detail.open(currentStop);
+  problems.loaded = !$("panel-problems").hidden;
+  if (problems.loaded) problems.load(0);
+  if (!$("panel-stats").hidden) showStats($("panel-stats"));
+  if (currentStop) detail.markStale(); // re-rendering now would drop what the user is typing
 }
 
 const detail = new StopDetail($("panel-stop"), {

@@ -44,6 +44,15 @@ export class StopDetail {
     }
   }
 
+  /** A new snapshot went live: offer a reload instead of wiping half-filled forms. */
+  markStale() {
+    if (!this.sloid || this.el.querySelector(".stale")) return;
+    const sloid = this.sloid;
+    this.el.prepend(h("p", { class: "notice notice-warn stale", role: "status" },
+      "A new snapshot was published. ",
+      h("button", { type: "button", class: "small", onclick: () => this.open(sloid) }, "Reload this stop")));
+  }
+
   /** Fill the manual match form with an OSM element picked on the map. */
   pickOsm(osmId) {
     if (this.manual) this.manual.setOsmId(osmId);

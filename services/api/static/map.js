@@ -16,7 +16,7 @@ export class SlippyMap {
     this.zoom = zoom;
     this.minZoom = minZoom;
     this.maxZoom = maxZoom;
-    this.listeners = { move: [], draw: [], click: [], hover: [] };
+    this.listeners = { move: [], draw: [], click: [], hover: [], leave: [] };
     this.tiles = new Map(); // key "z/tx/ty" -> <img>
     this.tilesFailed = 0;
     this.build();
@@ -43,7 +43,7 @@ export class SlippyMap {
       this.scale, this.attribution);
   }
 
-  /** Subscribe to "move" (view changed), "draw" (ctx, map), "click" and "hover" (x, y, event). */
+  /** Subscribe to "move" (view changed), "draw" (ctx, map), "click"/"hover" (x, y, event), "leave". */
   on(event, fn) {
     this.listeners[event].push(fn);
   }
@@ -214,6 +214,7 @@ export class SlippyMap {
       drag = null;
     });
     this.canvas.addEventListener("pointercancel", () => { drag = null; });
+    this.canvas.addEventListener("pointerleave", () => this.emit("leave"));
     this.canvas.addEventListener("dblclick", (e) => this.zoomBy(e.shiftKey ? -1 : 1, ...local(e)));
     let wheel = 0;
     this.canvas.addEventListener("wheel", (e) => {

@@ -30,6 +30,7 @@ export class Overlay {
     map.on("draw", (ctx) => this.draw(ctx));
     map.on("click", (x, y) => this.click(x, y));
     map.on("hover", (x, y) => this.hover(x, y));
+    map.on("leave", () => { this.tip.hidden = true; });
   }
 
   /** Replace the features shown (GeoJSON features of /api/stops and /api/osm). */
