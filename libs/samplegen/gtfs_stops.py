@@ -18,7 +18,8 @@ def _platform_stop_ids(p: pl.DataFrame) -> pl.Series:
         p.select(
             pl.when(pl.col("designation") != "")
             .then(pl.format("{}:0:{}", uic, "designation"))
-            .when(pl.col("n") == 1)
+            # a lone quay takes the bare number, unless its parent already does
+            .when((pl.col("n") == 1) & (pl.col("parent_id") != uic))
             .then(uic)
             .otherwise(pl.format("{}:0:{}", uic, pl.col("k") + 1))
         )
@@ -47,19 +48,26 @@ def platform_stops(p: pl.DataFrame, used: np.ndarray, rng) -> pl.DataFrame:
             "stop_lat": np.round(lat, 6),
             "stop_lon": np.round(lon, 6),
             "location_type": pl.Series([None] * n, dtype=pl.Utf8),
-            "parent_station": "Parent" + p["uic"].cast(pl.Utf8),
+            "parent_station": p["parent_id"],
             "platform_code": p["designation"].replace("", None),
             "original_stop_id": p["sloid"].set(pl.Series(rng.random(n) >= 0.55), None),
         }
     ).filter(pl.Series(keep))
 
 
+def parent_ids(sp: pl.DataFrame, rng) -> pl.Series:
+    """Parent8503000 for most stations, the bare 8503000 for some (the feed has both forms)."""
+    plain = pl.Series(rng.random(sp.height) < 0.25)
+    uic = sp["uic"].cast(pl.Utf8)
+    return pl.select(pl.when(plain).then(uic).otherwise("Parent" + uic)).to_series().alias("parent_id")
+
+
 def parent_stops(sp: pl.DataFrame) -> pl.DataFrame:
-    """Parent<uic> station rows (location_type 1) at each stop place's centre."""
+    """Station rows (location_type 1) at each stop place's centre (sp carries parent_id)."""
     return pl.DataFrame(
         {
             "pl_id": pl.Series([None] * sp.height, dtype=pl.Int64),
-            "stop_id": "Parent" + sp["uic"].cast(pl.Utf8),
+            "stop_id": sp["parent_id"],
             "stop_name": sp["name"],
             "stop_lat": sp["lat"].round(6),
             "stop_lon": sp["lon"].round(6),
@@ -97,7 +105,8 @@ def build_stops(p: pl.DataFrame, sp: pl.DataFrame, used_pl: np.ndarray, scale: f
     """stops.txt rows (plus pl_id linking quays back to platforms)."""
     used = np.zeros(p.height, dtype=bool)
     used[used_pl] = True
-    named = p.join(sp.select("sp_id", "name"), on="sp_id", how="left", maintain_order="left")
+    sp = sp.with_columns(parent_ids(sp, rng))
+    named = p.join(sp.select("sp_id", "name", "parent_id"), on="sp_id", how="left", maintain_order="left")
     return pl.concat([parent_stops(sp), platform_stops(named, used, rng), foreign_stops(scale, rng)]).sort(
         "stop_id"
     )

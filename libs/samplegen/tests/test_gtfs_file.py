@@ -44,6 +44,8 @@ def test_swiss_id_shapes(feed, atlas):
     assert stops["stop_id"].str.contains(r"^Parent85\d{5}$").any()
     assert stops["stop_id"].str.contains(r"^85\d{5}:0:\w+$").any()
     assert stops["stop_id"].str.contains(r"^85\d{5}$").any()
+    parents = stops.filter(pl.col("location_type") == "1")["stop_id"]
+    assert parents.str.starts_with("Parent").any() and parents.str.contains(r"^85\d{5}$").any()
     coded = stops.filter(pl.col("platform_code").is_not_null())
     assert coded["stop_id"].str.ends_with(":" + coded["platform_code"]).all()
     assert stops["original_stop_id"].drop_nulls().is_in(atlas["sloid"].implode()).mean() == 1.0
