@@ -59,13 +59,15 @@ export function solutionForm(problem, changed) {
   const status = h("select", { name: "status" }, SOLUTION_STATUSES.map((s) => h("option", { value: s }, s.replace("_", " "))));
   const text = h("textarea", { name: "text", rows: 2, placeholder: "What was done, or why not" });
   const author = authorInput();
-  const state = h("p", { class: "muted small" });
+  const state = h("div", { class: "muted small" });
   const form = h("form", { class: "solution" },
     h("div", { class: "row" }, labelled("Status", status), labelled("Author", author)),
     labelled("Solution", text), h("div", { class: "row" }, h("button", { type: "submit" }, "Save solution"), state));
   const load = () => loadInto(state, async () => {
     const sol = await getSolution(problem.problem_id);
     if (sol) {
+      // A status this page does not list yet is still shown as recorded.
+      if (sol.status && !SOLUTION_STATUSES.includes(sol.status)) status.append(h("option", { value: sol.status }, sol.status));
       status.value = sol.status ?? "open";
       text.value = sol.text ?? sol.solution ?? "";
       replace(state, `Recorded by ${sol.author ?? "?"} · ${fmtTime(sol.updated_at ?? sol.created_at)}`);
