@@ -38,12 +38,12 @@ def without_locality(expr: pl.Expr) -> pl.Expr:
 
 
 def name_keys(frame: pl.DataFrame, id_col: str, name_cols: list[str]) -> pl.DataFrame:
-    """Long frame (id, key) of every normalized name and locality-free variant of a row."""
+    """Long frame (id, key, full) of every normalized name (full) and locality-free variant."""
     parts = []
     for col in name_cols:
         raw = pl.col(col)
-        for key in (normalize(raw), normalize(without_locality(raw))):
-            parts.append(frame.select(pl.col(id_col), key.alias("key")))
+        for key, full in ((normalize(raw), True), (normalize(without_locality(raw)), False)):
+            parts.append(frame.select(pl.col(id_col), key.alias("key"), full=pl.lit(full)))
     keys = pl.concat(parts).drop_nulls("key")
     return keys.filter(pl.col("key") != "").unique()
 

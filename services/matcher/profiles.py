@@ -44,6 +44,7 @@ class Profile:
     nearest_ratio: float = 4.0
     nearest_ratio_min_d2_m: float = 10.0
     normalized_name_max_m: float = 150.0
+    normalized_name_local_max_m: float = 50.0  # matched without the locality prefix
     isolation_m: float = 50.0
     # Geometry stages skip a target that is 1.5x (+3 m) closer to another official stop.
     elsewhere_ratio: float = 1.5

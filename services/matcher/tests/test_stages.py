@@ -146,11 +146,14 @@ def test_official_duplicates_share_the_representatives_match():
 
 def test_normalized_name_variants_match_within_the_distance_bound():
     atlas = atlas_frame(stop(UIC, 0, 0, name="Zürich, Paradeplatz", sloid="a"),
-                        stop(OTHER, 5000, 0, name="St. Gallen, Bahnhofstrasse", sloid="b"))
-    osm = osm_frame(element("platform", 0, 100, "p1", name="Paradeplatz"),
+                        stop(OTHER, 5000, 0, name="St. Gallen, Bahnhofstrasse", sloid="b"),
+                        stop(8502003, 9000, 0, name="Bern, Rathaus", sloid="c"))
+    osm = osm_frame(element("platform", 0, 45, "p1", name="Paradeplatz"),
+                    element("platform", 0, -35, "decoy"),  # keeps the nearest stage undecided
                     element("platform", 5000, 120, "p2", name="Sankt Gallen Bahnhofstr."),
-                    element("platform", 0, 900, "far", name="Paradeplatz"))
+                    element("platform", 9000, 120, "p3", name="Rathaus"))
     result = match(atlas, osm)
+    # The full name reaches 150 m; a locality-free "Rathaus" (in every town) only 50 m.
     assert types(result) == {("a", "p1"): "normalized_name", ("b", "p2"): "normalized_name"}
 
 
