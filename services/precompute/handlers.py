@@ -15,6 +15,7 @@ from preprocess.staging import drop_run_schema, load_frames
 
 from precompute.problems import detect_problems, problems_summary
 from precompute.publish import publish_snapshot
+from precompute.route_inputs import route_pairs
 from precompute.snapshots import snapshot_schema
 from precompute.stats import compute_stats
 
@@ -23,12 +24,23 @@ CONSUMER = "precompute"
 
 async def _problems(conn: asyncpg.Connection, schema: str) -> Any:
     frames = await load_frames(conn, schema)
+    gtfs = {
+        key: frames[f"gtfs_{key}"]
+        for key in ("routes", "itineraries", "itinerary_stops")
+        if f"gtfs_{key}" in frames
+    }
     return detect_problems(
         frames["atlas_stops"],
         frames["osm_elements"],
         frames["matches"],
         frames["unmatched"],
         frames.get("osm_units"),
+        route_matches=route_pairs(
+            frames.get("route_matches"), frames.get("osm_routes"), frames.get("gtfs_itineraries")
+        ),
+        osm_routes=frames.get("osm_routes"),
+        osm_route_stops=frames.get("osm_route_stops"),
+        gtfs=gtfs if len(gtfs) == 3 else None,
     )
 
 
