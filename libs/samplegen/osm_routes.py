@@ -62,43 +62,48 @@ def _members(stops: pl.DataFrame, osm_members: pl.DataFrame, route_ids: pl.DataF
     )
 
 
+def _endpoints(lines: Lines, sp_names: pl.Series) -> pl.DataFrame:
+    """Per line and direction: the first and last stop's names (from, to)."""
+    ends = lines.stops.group_by("line_id", "direction", maintain_order=True).agg(
+        pl.col("sp_id").first().alias("first"), pl.col("sp_id").last().alias("last")
+    )
+    return ends.with_columns(**{"from": sp_names.gather(ends["first"]), "to": sp_names.gather(ends["last"])})
+
+
+def _masters(line_tab: pl.DataFrame, routes: pl.DataFrame, ids: np.ndarray, rng):
+    """route_master relations (most lines have one) and their members, the line's two routes."""
+    has_master = pl.Series(rng.random(line_tab.height) < 0.9)
+    masters = line_tab.with_columns(id=pl.Series(ids)).filter(has_master)
+    masters = masters.with_columns(
+        type=pl.lit("route_master"),
+        route_master=pl.col("mode"),
+        name=pl.format("{} {}", pl.col("mode").replace_strict(_MODE_LABEL), "ref"),
+    )
+    member = routes.join(masters.select("line_id", pl.col("id").alias("master")), on="line_id")
+    return masters, member.select(
+        pl.col("master").alias("id"),
+        seq=pl.when(pl.col("direction") == "H").then(0).otherwise(1),
+        type=pl.lit("relation"),
+        ref="id",
+        role=pl.lit(""),
+    )
+
+
 def build_relations(
     lines: Lines, members: pl.DataFrame, sp_names: pl.Series, route_ids, rng
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Route, route_master and hiking relations with their ordered members."""
     line_tab = lines.lines.with_columns(route_id=route_ids)
-    ends = lines.stops.group_by("line_id", "direction", maintain_order=True).agg(
-        pl.col("sp_id").first().alias("first"), pl.col("sp_id").last().alias("last")
-    )
-    ends = ends.with_columns(**{"from": sp_names.gather(ends["first"]), "to": sp_names.gather(ends["last"])})
+    ends = _endpoints(lines, sp_names)
     n_routes, n_lines = ends.height, line_tab.height
     n_hike = max(1, n_lines // 100)
     ids = ascending_ids(n_routes + n_lines + n_hike, _RELATION_BASE, rng)
     routes = _route_tags(line_tab, ends, rng).with_columns(id=pl.Series(ids[:n_routes]))
     route_mem = _members(lines.stops, members, routes.select("line_id", "direction", "id"))
-    masters = line_tab.with_columns(
-        id=pl.Series(ids[n_routes : n_routes + n_lines]),
-        type=pl.lit("route_master"),
-        route_master=pl.col("mode"),
-        name=pl.format("{} {}", pl.col("mode").replace_strict(_MODE_LABEL), "ref"),
-    )
-    master_mem = routes.join(masters.select("line_id", pl.col("id").alias("master")), on="line_id").select(
-        pl.col("master").alias("id"),
-        pl.col("direction").alias("seq"),
-        type=pl.lit("relation"),
-        ref="id",
-        role=pl.lit(""),
-    )
+    masters, master_mem = _masters(line_tab, routes, ids[n_routes : n_routes + n_lines], rng)
     hikes, hike_mem = _hiking(ids[n_routes + n_lines :], members, rng)
     relations = pl.concat([routes, masters, hikes], how="diagonal_relaxed")
-    all_mem = pl.concat(
-        [
-            route_mem,
-            master_mem.with_columns(seq=pl.when(pl.col("seq") == "H").then(0).otherwise(1)),
-            hike_mem,
-        ],
-        how="vertical_relaxed",
-    )
+    all_mem = pl.concat([route_mem, master_mem, hike_mem], how="vertical_relaxed")
     return relations.select("id", *[k for k in RELATION_KEYS if k in relations.columns]), all_mem
 
 
