@@ -37,23 +37,42 @@ def prepare(scale: float, seed: int, work: Path) -> dict:
     return {name: inputs[name].height for name in FRAMES}
 
 
+def peak_rss_kb() -> int:
+    """This process's own RSS high-water mark (VmHWM), in kB.
+
+    Not ru_maxrss: Linux copies that across fork, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child(work: Path) -> dict:
     """Load the frames, match stops and routes, report seconds and peak RSS."""
     from matcher.engine import match
 
     frames = {n: pl.read_parquet(work / f"{n}.parquet") for n in FRAMES}
     gtfs = {n: pl.read_parquet(work / f"gtfs_{n}.parquet") for n in GTFS}
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_rss_kb()
     start = time.perf_counter()
-    result = match(frames["atlas_stops"], frames["osm_elements"], gtfs=gtfs,
-                   osm_routes=frames["osm_routes"], osm_route_stops=frames["osm_route_stops"])
+    result = match(
+        frames["atlas_stops"],
+        frames["osm_elements"],
+        gtfs=gtfs,
+        osm_routes=frames["osm_routes"],
+        osm_route_stops=frames["osm_route_stops"],
+    )
     seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 3),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "rss_before_match_mb": round(rss_before / 1024, 1),
-            "pairs": len(result.matches), "matched_sloids": result.matches["sloid"].n_unique(),
-            "route_matches": len(result.route_matches) if result.route_matches is not None else 0,
-            "stage_timings_s": result.stage_timings, "match_types": result.counts()}
+    return {
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(peak_rss_kb() / 1024, 1),
+        "rss_before_match_mb": round(rss_before / 1024, 1),
+        "pairs": len(result.matches),
+        "matched_sloids": result.matches["sloid"].n_unique(),
+        "route_matches": len(result.route_matches) if result.route_matches is not None else 0,
+        "stage_timings_s": result.stage_timings,
+        "match_types": result.counts(),
+    }
 
 
 def main() -> int:
@@ -68,10 +87,16 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         sizes = prepare(args.scale, args.seed, Path(tmp))
-        run = subprocess.run([sys.executable, __file__, "--child", tmp], check=True,
-                             capture_output=True, text=True)
-    report = {"scale": args.scale, "seed": args.seed, "inputs": sizes, **json.loads(run.stdout),
-              "targets": {"seconds": 10.0, "peak_rss_mb": 1024}}
+        run = subprocess.run(
+            [sys.executable, __file__, "--child", tmp], check=True, capture_output=True, text=True
+        )
+    report = {
+        "scale": args.scale,
+        "seed": args.seed,
+        "inputs": sizes,
+        **json.loads(run.stdout),
+        "targets": {"seconds": 10.0, "peak_rss_mb": 1024},
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     print(json.dumps(report, indent=2, sort_keys=True))

@@ -18,16 +18,18 @@ def prefer(edges: pl.DataFrame, preferred: pl.Expr, side: str) -> pl.DataFrame:
 ENDS = ("sloid", "target_id")
 
 
-def unique_pairs(edges: pl.DataFrame, tiebreak: pl.Expr | None = None,
-                 ends: tuple[str, str] = ENDS) -> pl.DataFrame:
+def unique_pairs(
+    edges: pl.DataFrame, tiebreak: pl.Expr | None = None, ends: tuple[str, str] = ENDS
+) -> pl.DataFrame:
     """Edges that are the only one at both ends, after an optional tie-break on each side."""
     if tiebreak is not None:
         edges = prefer(prefer(edges, tiebreak, ends[0]), tiebreak, ends[1])
     return edges.filter((pl.len().over(ends[0]) == 1) & (pl.len().over(ends[1]) == 1))
 
 
-def mutual_best(edges: pl.DataFrame, score: str, higher_is_better: bool,
-                ends: tuple[str, str] = ENDS) -> pl.DataFrame:
+def mutual_best(
+    edges: pl.DataFrame, score: str, higher_is_better: bool, ends: tuple[str, str] = ENDS
+) -> pl.DataFrame:
     """Edges that are strictly the best at both ends (a tie at either end drops the edge)."""
     best = pl.col(score).max() if higher_is_better else pl.col(score).min()
     out = edges

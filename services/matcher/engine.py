@@ -18,8 +18,14 @@ from matcher.route_matching import match_routes
 from matcher.stages import STAGES
 from matcher.stages import manual as manual_stage
 
-MATCH_SCHEMA = {"sloid": pl.String, "osm_id": pl.String, "match_type": pl.String,
-                "distance_m": pl.Float64, "confidence": pl.Float64, "evidence": pl.String}
+MATCH_SCHEMA = {
+    "sloid": pl.String,
+    "osm_id": pl.String,
+    "match_type": pl.String,
+    "distance_m": pl.Float64,
+    "confidence": pl.Float64,
+    "evidence": pl.String,
+}
 
 
 @dataclass
@@ -63,10 +69,16 @@ def as_gtfs_frames(gtfs) -> dict:
     return {k: getattr(gtfs, k, None) for k in ("stops", "routes", "itineraries", "itinerary_stops")}
 
 
-def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
-          osm_routes: pl.DataFrame | None = None, osm_route_stops: pl.DataFrame | None = None,
-          profile: str | Profile = "swiss", manual: pl.DataFrame | None = None,
-          on_stage: Callable[[str, int, int], None] | None = None) -> MatchResult:
+def match(
+    atlas_stops: pl.DataFrame,
+    osm_elements: pl.DataFrame,
+    gtfs=None,
+    osm_routes: pl.DataFrame | None = None,
+    osm_route_stops: pl.DataFrame | None = None,
+    profile: str | Profile = "swiss",
+    manual: pl.DataFrame | None = None,
+    on_stage: Callable[[str, int, int], None] | None = None,
+) -> MatchResult:
     """Match official stops to OSM elements; manual decisions come first and stay."""
     prof = get_profile(profile)
     frames = as_gtfs_frames(gtfs)
@@ -77,11 +89,11 @@ def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
         reps = atlas.filter(pl.col("sloid") == pl.col("representative"))
         osm_units, members, trios = build_units(el, reps, prof)
         targets = with_nearest_stop(target_attributes(members, el), reps)
-        ctx = Context(prof, reps, targets,
-                      target_name_table(members, el), members, trios)
+        ctx = Context(prof, reps, targets, target_name_table(members, el), members, trios)
     with clock.step("route_tokens"):
-        ctx.routes = routes.route_tokens(frames, osm_routes, osm_route_stops,
-                                         atlas.select("sloid", "representative"), members)
+        ctx.routes = routes.route_tokens(
+            frames, osm_routes, osm_route_stops, atlas.select("sloid", "representative"), members
+        )
     for name in prof.stages:
         with clock.step(name):
             if name == "manual":
@@ -98,41 +110,69 @@ def match(atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, gtfs=None,
     return MatchResult(matches, unmatched, osm_units, clock.timings, route_matches)
 
 
-def expand(edges: pl.DataFrame, members: pl.DataFrame, atlas: pl.DataFrame,
-           el: pl.DataFrame, manual: pl.DataFrame | None) -> pl.DataFrame:
+def expand(
+    edges: pl.DataFrame,
+    members: pl.DataFrame,
+    atlas: pl.DataFrame,
+    el: pl.DataFrame,
+    manual: pl.DataFrame | None,
+) -> pl.DataFrame:
     """Target edges to (sloid, osm_id) rows, propagated to official duplicates, with confidence."""
     pairs = edges.join(members.select("target_id", "osm_id"), on="target_id").drop("target_id")
-    dupes = atlas.filter(pl.col("sloid") != pl.col("representative")).select(
-        "sloid", "representative")
+    dupes = atlas.filter(pl.col("sloid") != pl.col("representative")).select("sloid", "representative")
     # A duplicate inherits its representative's pairs; evidence names where they came from.
-    propagated = dupes.join(pairs.filter(pl.col("match_type") != "manual"),
-                            left_on="representative", right_on="sloid").select(
-        "sloid", "osm_id", "match_type",
-        evidence=pl.concat_str(pl.lit('{"propagated_from":"'), pl.col("representative"),
-                               pl.lit('",'), pl.col("evidence").str.slice(1)))
+    propagated = dupes.join(
+        pairs.filter(pl.col("match_type") != "manual"), left_on="representative", right_on="sloid"
+    ).select(
+        "sloid",
+        "osm_id",
+        "match_type",
+        evidence=pl.concat_str(
+            pl.lit('{"propagated_from":"'),
+            pl.col("representative"),
+            pl.lit('",'),
+            pl.col("evidence").str.slice(1),
+        ),
+    )
     rows = pl.concat([pairs.select("sloid", "osm_id", "match_type", "evidence"), propagated])
     if manual is not None and not manual.is_empty():
         veto = manual.filter(pl.col("action") == "unmatch").select("sloid", "osm_id")
         rows = rows.join(veto, on=["sloid", "osm_id"], how="anti")
     rows = rows.join(atlas.select("sloid", "lon", "lat"), on="sloid").join(
-        el.select("osm_id", olon="lon", olat="lat"), on="osm_id")
-    dist = spatial.haversine_m(rows["lon"].to_numpy(), rows["lat"].to_numpy(),
-                               rows["olon"].to_numpy(), rows["olat"].to_numpy())
+        el.select("osm_id", olon="lon", olat="lat"), on="osm_id"
+    )
+    dist = spatial.haversine_m(
+        rows["lon"].to_numpy(), rows["lat"].to_numpy(), rows["olon"].to_numpy(), rows["olat"].to_numpy()
+    )
     rows = rows.with_columns(distance_m=pl.Series(dist).round(2))
-    return rows.with_columns(confidence=confidence()).select(list(MATCH_SCHEMA)).cast(
-        MATCH_SCHEMA).unique(["sloid", "osm_id"], keep="first").sort("sloid", "osm_id")
+    return (
+        rows.with_columns(confidence=confidence())
+        .select(list(MATCH_SCHEMA))
+        .cast(MATCH_SCHEMA)
+        .unique(["sloid", "osm_id"], keep="first")
+        .sort("sloid", "osm_id")
+    )
 
 
-def find_unmatched(atlas: pl.DataFrame, el: pl.DataFrame, matches: pl.DataFrame,
-                   profile: Profile) -> pl.DataFrame:
+def find_unmatched(
+    atlas: pl.DataFrame, el: pl.DataFrame, matches: pl.DataFrame, profile: Profile
+) -> pl.DataFrame:
     """Both sides' leftovers; isolated when nothing of the other side lies within 50 m."""
     stops = atlas.filter(~pl.col("sloid").is_in(matches["sloid"].implode()))
     elements = el.filter(~pl.col("osm_id").is_in(matches["osm_id"].implode()))
     stop_near = spatial.nearest_distance(spatial.xy_of(stops), spatial.xy_of(el))
     el_near = spatial.nearest_distance(spatial.xy_of(elements), spatial.xy_of(atlas))
-    return pl.concat([
-        stops.select(side=pl.lit("atlas"), id=pl.col("sloid"),
-                     isolated=pl.Series(stop_near > profile.isolation_m, dtype=pl.Boolean)),
-        elements.select(side=pl.lit("osm"), id=pl.col("osm_id"),
-                        isolated=pl.Series(el_near > profile.isolation_m, dtype=pl.Boolean)),
-    ]).sort("side", "id")
+    return pl.concat(
+        [
+            stops.select(
+                side=pl.lit("atlas"),
+                id=pl.col("sloid"),
+                isolated=pl.Series(stop_near > profile.isolation_m, dtype=pl.Boolean),
+            ),
+            elements.select(
+                side=pl.lit("osm"),
+                id=pl.col("osm_id"),
+                isolated=pl.Series(el_near > profile.isolation_m, dtype=pl.Boolean),
+            ),
+        ]
+    ).sort("side", "id")

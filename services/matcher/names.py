@@ -18,9 +18,8 @@ _WORDS = {
 
 
 def normalize(expr: pl.Expr) -> pl.Expr:
-    """A comparable form of a name: lower case, no diacritics, punctuation as spaces, abbreviations expanded."""
-    e = (expr.str.to_lowercase().str.replace_all("ß", "ss")
-         .str.normalize("NFKD").str.replace_all(r"\p{M}", ""))
+    """A comparable name: lower case, no diacritics, punctuation as spaces, abbreviations expanded."""
+    e = expr.str.to_lowercase().str.replace_all("ß", "ss").str.normalize("NFKD").str.replace_all(r"\p{M}", "")
     e = e.str.replace_all(r"[.,;:\-/'’`()\"]", " ")
     # "Bahnhofstr." -> "bahnhofstrasse": the suffix form is glued to its word in German.
     e = e.str.replace_all(r"(\w)str\b", "${1}strasse")
@@ -33,8 +32,7 @@ def normalize(expr: pl.Expr) -> pl.Expr:
 
 def without_locality(expr: pl.Expr) -> pl.Expr:
     """The part after the locality prefix ("Zürich, Paradeplatz" -> "Paradeplatz"), else null."""
-    return pl.when(expr.str.contains(",")).then(
-        expr.str.replace(r"^[^,]*,\s*", "")).otherwise(None)
+    return pl.when(expr.str.contains(",")).then(expr.str.replace(r"^[^,]*,\s*", "")).otherwise(None)
 
 
 def name_keys(frame: pl.DataFrame, id_col: str, name_cols: list[str]) -> pl.DataFrame:

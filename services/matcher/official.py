@@ -8,10 +8,18 @@ from pathlib import Path
 
 import polars as pl
 
-ATLAS_COLUMNS = {"sloid": pl.String, "uic": pl.Int64, "designation": pl.String,
-                 "designation_official": pl.String, "lon": pl.Float64, "lat": pl.Float64,
-                 "operator": pl.String, "operator_number": pl.String, "parent_sloid": pl.String,
-                 "duplicate_group": pl.Int64}
+ATLAS_COLUMNS = {
+    "sloid": pl.String,
+    "uic": pl.Int64,
+    "designation": pl.String,
+    "designation_official": pl.String,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    "operator": pl.String,
+    "operator_number": pl.String,
+    "parent_sloid": pl.String,
+    "duplicate_group": pl.Int64,
+}
 
 
 def read_stops_txt(path: Path) -> pl.DataFrame:
@@ -32,13 +40,21 @@ def gtfs_official_stops(path: Path) -> pl.DataFrame:
         if col not in stops.columns:
             stops = stops.with_columns(pl.lit(None, pl.String).alias(col))
     boarding = stops.filter(pl.col("location_type").fill_null("0").is_in(["0", ""]))
-    return boarding.select(
-        sloid=pl.col("stop_id"),
-        # Swiss-style feeds carry the UIC as the stop_id's numeric head ("8503000:0:3").
-        uic=pl.col("stop_id").str.extract(r"^(\d{7})", 1).cast(pl.Int64, strict=False),
-        designation=pl.col("platform_code"),
-        designation_official=pl.col("stop_name"),
-        lon=pl.col("stop_lon").cast(pl.Float64), lat=pl.col("stop_lat").cast(pl.Float64),
-        operator=pl.lit(None, pl.String), operator_number=pl.lit(None, pl.String),
-        parent_sloid=pl.col("parent_station"), duplicate_group=pl.lit(None, pl.Int64),
-    ).drop_nulls(["lon", "lat"]).cast(ATLAS_COLUMNS).sort("sloid")
+    return (
+        boarding.select(
+            sloid=pl.col("stop_id"),
+            # Swiss-style feeds carry the UIC as the stop_id's numeric head ("8503000:0:3").
+            uic=pl.col("stop_id").str.extract(r"^(\d{7})", 1).cast(pl.Int64, strict=False),
+            designation=pl.col("platform_code"),
+            designation_official=pl.col("stop_name"),
+            lon=pl.col("stop_lon").cast(pl.Float64),
+            lat=pl.col("stop_lat").cast(pl.Float64),
+            operator=pl.lit(None, pl.String),
+            operator_number=pl.lit(None, pl.String),
+            parent_sloid=pl.col("parent_station"),
+            duplicate_group=pl.lit(None, pl.Int64),
+        )
+        .drop_nulls(["lon", "lat"])
+        .cast(ATLAS_COLUMNS)
+        .sort("sloid")
+    )

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 
 from matcher.engine import MatchResult, match
-from matcher.output import match_lines, write_json, write_jsonl
 from matcher.official import gtfs_official_stops
+from matcher.output import match_lines, write_json, write_jsonl
 from matcher.profiles import PROFILES, get_profile
 
 
@@ -25,8 +25,13 @@ def load_inputs(atlas: Path, osm: Path, gtfs: Path | None, profile: str = "swiss
 
         official = read_atlas(atlas).stops
     osm_res = read_osm(osm)
-    frames = {"atlas_stops": official, "osm_elements": osm_res.elements,
-              "osm_routes": osm_res.routes, "osm_route_stops": osm_res.route_stops, "gtfs": None}
+    frames = {
+        "atlas_stops": official,
+        "osm_elements": osm_res.elements,
+        "osm_routes": osm_res.routes,
+        "osm_route_stops": osm_res.route_stops,
+        "gtfs": None,
+    }
     if gtfs is not None:
         from preprocess.gtfs import read_gtfs
 
@@ -43,8 +48,9 @@ def find_problems(inputs: dict, result: MatchResult) -> pl.DataFrame | None:
     detect = getattr(problems, "detect_problems", None)
     if detect is None:
         return None
-    return detect(inputs["atlas_stops"], inputs["osm_elements"], result.matches,
-                  result.unmatched, result.osm_units)
+    return detect(
+        inputs["atlas_stops"], inputs["osm_elements"], result.matches, result.unmatched, result.osm_units
+    )
 
 
 def summarize(result: MatchResult, profile: str, problems: pl.DataFrame | None) -> dict:
@@ -57,8 +63,7 @@ def summarize(result: MatchResult, profile: str, problems: pl.DataFrame | None) 
         "matched_osm": result.matches["osm_id"].n_unique(),
         "match_types": result.counts(),
         "unmatched": {side: int((um["side"] == side).sum()) for side in ("atlas", "osm")},
-        "isolated": {side: int((um["isolated"] & (um["side"] == side)).sum())
-                     for side in ("atlas", "osm")},
+        "isolated": {side: int((um["isolated"] & (um["side"] == side)).sum()) for side in ("atlas", "osm")},
         "timings_s": result.stage_timings,
     }
     if result.route_matches is not None:
@@ -72,9 +77,14 @@ def summarize(result: MatchResult, profile: str, problems: pl.DataFrame | None) 
 def run(atlas: Path, osm: Path, gtfs: Path | None, profile: str, out: Path) -> dict:
     """Match files and write matches.jsonl, unmatched.jsonl, problems.jsonl and summary.json."""
     inputs = load_inputs(atlas, osm, gtfs, profile)
-    result = match(inputs["atlas_stops"], inputs["osm_elements"], gtfs=inputs["gtfs"],
-                   osm_routes=inputs["osm_routes"], osm_route_stops=inputs["osm_route_stops"],
-                   profile=profile)
+    result = match(
+        inputs["atlas_stops"],
+        inputs["osm_elements"],
+        gtfs=inputs["gtfs"],
+        osm_routes=inputs["osm_routes"],
+        osm_route_stops=inputs["osm_route_stops"],
+        profile=profile,
+    )
     problems = find_problems(inputs, result)
     out.mkdir(parents=True, exist_ok=True)
     write_jsonl(match_lines(result.matches), out / "matches.jsonl", ["sloid", "osm_node_id"])
@@ -82,8 +92,11 @@ def run(atlas: Path, osm: Path, gtfs: Path | None, profile: str, out: Path) -> d
     if problems is not None:
         write_jsonl(problems, out / "problems.jsonl", ["problem_id"])
     if result.route_matches is not None:
-        write_jsonl(result.route_matches, out / "route_matches.jsonl",
-                    ["level", "osm_relation_id", "gtfs_route_id", "gtfs_itinerary_id"])
+        write_jsonl(
+            result.route_matches,
+            out / "route_matches.jsonl",
+            ["level", "osm_relation_id", "gtfs_route_id", "gtfs_itinerary_id"],
+        )
     summary = summarize(result, profile, problems)
     write_json(summary, out / "summary.json")
     return summary
@@ -91,8 +104,12 @@ def run(atlas: Path, osm: Path, gtfs: Path | None, profile: str, out: Path) -> d
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `stopsync match` options."""
-    parser.add_argument("--atlas", type=Path, required=True,
-                        help="official stops: ATLAS CSV (swiss) or GTFS zip / stops.txt (generic)")
+    parser.add_argument(
+        "--atlas",
+        type=Path,
+        required=True,
+        help="official stops: ATLAS CSV (swiss) or GTFS zip / stops.txt (generic)",
+    )
     parser.add_argument("--osm", type=Path, required=True, help="OSM XML or PBF extract")
     parser.add_argument("--gtfs", type=Path, default=None, help="GTFS zip (enables routes)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="swiss")
@@ -102,8 +119,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the offline match and print the summary's counts."""
     summary = run(args.atlas, args.osm, args.gtfs, args.profile, args.out)
-    print(f"matched {summary['matched_sloids']} stops in {summary['pairs']} pairs; "
-          f"types {summary['match_types']}; written to {args.out}")
+    print(
+        f"matched {summary['matched_sloids']} stops in {summary['pairs']} pairs; "
+        f"types {summary['match_types']}; written to {args.out}"
+    )
     return 0
 
 

@@ -28,5 +28,10 @@ def write_json(data: dict, path: Path) -> None:
 
 def match_lines(matches: pl.DataFrame) -> pl.DataFrame:
     """The public shape of matches.jsonl."""
-    return matches.select("sloid", osm_node_id="osm_id", match_type="match_type",
-                          distance_m="distance_m", confidence="confidence")
+    return matches.select(
+        "sloid",
+        osm_node_id="osm_id",
+        match_type="match_type",
+        distance_m="distance_m",
+        confidence="confidence",
+    )

@@ -18,12 +18,16 @@ Report = Callable[[str, int, int], Awaitable[None]]
 # Evidence stays text (JSON): staging.load_frames reads every table of the schema back, and it
 # knows only the plain column types.
 TABLES = {
-    "matches": ("sloid text NOT NULL, osm_id text NOT NULL, match_type text NOT NULL, "
-                "distance_m double precision, confidence double precision, evidence text"),
+    "matches": (
+        "sloid text NOT NULL, osm_id text NOT NULL, match_type text NOT NULL, "
+        "distance_m double precision, confidence double precision, evidence text"
+    ),
     "unmatched": "side text NOT NULL, id text NOT NULL, isolated boolean NOT NULL",
     "osm_units": "osm_id text NOT NULL, unit_id bigint NOT NULL, unit_kind text NOT NULL",
-    "route_matches": ("level text NOT NULL, osm_relation_id bigint, gtfs_route_id text, "
-                      "gtfs_itinerary_id bigint, method text, score double precision"),
+    "route_matches": (
+        "level text NOT NULL, osm_relation_id bigint, gtfs_route_id text, "
+        "gtfs_itinerary_id bigint, method text, score double precision"
+    ),
 }
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -37,29 +41,38 @@ def quoted(schema: str) -> str:
 
 def engine_inputs(frames: dict[str, pl.DataFrame]) -> dict:
     """Map staged table frames onto the engine's arguments."""
-    gtfs = {k: frames.get(f"gtfs_{k}") for k in ("stops", "routes", "itineraries",
-                                                  "itinerary_stops")}
-    return {"atlas_stops": frames["atlas_stops"], "osm_elements": frames["osm_elements"],
-            "gtfs": gtfs if gtfs["routes"] is not None else None,
-            "osm_routes": frames.get("osm_routes"), "osm_route_stops": frames.get("osm_route_stops")}
+    gtfs = {k: frames.get(f"gtfs_{k}") for k in ("stops", "routes", "itineraries", "itinerary_stops")}
+    return {
+        "atlas_stops": frames["atlas_stops"],
+        "osm_elements": frames["osm_elements"],
+        "gtfs": gtfs if gtfs["routes"] is not None else None,
+        "osm_routes": frames.get("osm_routes"),
+        "osm_route_stops": frames.get("osm_route_stops"),
+    }
 
 
 async def write_results(conn, schema: str, result: MatchResult) -> None:
     """(Re)create the result tables and fill them with COPY (idempotent on redelivery)."""
-    frames = {"matches": result.matches, "unmatched": result.unmatched,
-              "osm_units": result.osm_units, "route_matches": result.route_matches}
+    frames = {
+        "matches": result.matches,
+        "unmatched": result.unmatched,
+        "osm_units": result.osm_units,
+        "route_matches": result.route_matches,
+    }
     q = quoted(schema)
     for table, columns in TABLES.items():
         await conn.execute(f"DROP TABLE IF EXISTS {q}.{table}; CREATE TABLE {q}.{table} ({columns})")
         frame = frames[table]
         if frame is None or frame.is_empty():
             continue
-        await conn.copy_records_to_table(table, schema_name=schema, columns=frame.columns,
-                                         records=frame.iter_rows())
+        await conn.copy_records_to_table(
+            table, schema_name=schema, columns=frame.columns, records=frame.iter_rows()
+        )
 
 
-async def match_run(conn, schema: str, profile: str, report: Report,
-                    manual: pl.DataFrame | None = None) -> dict:
+async def match_run(
+    conn, schema: str, profile: str, report: Report, manual: pl.DataFrame | None = None
+) -> dict:
     """Match the run staged in `schema`, store the results there, and return the summary."""
     from preprocess.staging import load_frames
 
@@ -73,8 +86,7 @@ async def match_run(conn, schema: str, profile: str, report: Report,
         # The engine runs in a worker thread; progress hops back onto the event loop.
         asyncio.run_coroutine_threadsafe(report(f"matching: {name}", done, total), loop)
 
-    result = await asyncio.to_thread(match, **inputs, profile=profile, manual=manual,
-                                     on_stage=on_stage)
+    result = await asyncio.to_thread(match, **inputs, profile=profile, manual=manual, on_stage=on_stage)
     await report("writing results", 0, 1)
     await write_results(conn, schema, result)
     await report("matching done", 1, 1)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 SWISS_STAGES = (
-    "manual", "trio", "exact", "name", "route", "proximity", "local_ref", "nearest",
+    "manual",
+    "trio",
+    "exact",
+    "name",
+    "route",
+    "proximity",
+    "local_ref",
+    "nearest",
     "normalized_name",
 )
 # Any GTFS-plus-OSM country: the same order; stages keyed on UIC simply find no keys when the
@@ -58,8 +65,7 @@ class Profile:
 
 
 SWISS = Profile(name="swiss", stages=SWISS_STAGES)
-GENERIC = Profile(name="generic", stages=GENERIC_STAGES, official_source="gtfs",
-                  name_max_m=1000.0)
+GENERIC = Profile(name="generic", stages=GENERIC_STAGES, official_source="gtfs", name_max_m=1000.0)
 PROFILES = {"swiss": SWISS, "generic": GENERIC}
 
 

@@ -7,8 +7,14 @@ import polars as pl
 from matcher.assignment import mutual_best, unique_pairs
 from matcher.sequences import lcs_ratio, squeeze
 
-ROUTE_MATCH_SCHEMA = {"level": pl.String, "osm_relation_id": pl.Int64, "gtfs_route_id": pl.String,
-                      "gtfs_itinerary_id": pl.Int64, "method": pl.String, "score": pl.Float64}
+ROUTE_MATCH_SCHEMA = {
+    "level": pl.String,
+    "osm_relation_id": pl.Int64,
+    "gtfs_route_id": pl.String,
+    "gtfs_itinerary_id": pl.Int64,
+    "method": pl.String,
+    "score": pl.Float64,
+}
 MIN_ITINERARY_RATIO = 0.8
 FAMILY_SCORES = {"exact": 1.0, "normalized": 0.95, "display": 0.85}
 
@@ -18,19 +24,26 @@ def with_family(osm_routes: pl.DataFrame) -> pl.DataFrame:
     by_id = pl.col("gtfs_route_id").is_not_null()
     # Relations of one line often lack a master; the shared gtfs:route_id still makes them a
     # family (and joins them to a master that some of their siblings do have).
-    return osm_routes.with_columns(family=pl.coalesce(
-        "route_master_id",
-        pl.when(by_id).then(pl.col("route_master_id").min().over("gtfs_route_id")),
-        pl.when(by_id).then(pl.col("relation_id").min().over("gtfs_route_id")),
-        "relation_id"))
+    return osm_routes.with_columns(
+        family=pl.coalesce(
+            "route_master_id",
+            pl.when(by_id).then(pl.col("route_master_id").min().over("gtfs_route_id")),
+            pl.when(by_id).then(pl.col("relation_id").min().over("gtfs_route_id")),
+            "relation_id",
+        )
+    )
 
 
 def osm_families(osm_routes: pl.DataFrame) -> pl.DataFrame:
     """One row per OSM line family with its keys."""
     fam = with_family(osm_routes)
-    return fam.sort("family", "relation_id").group_by("family", maintain_order=True).agg(
-        gtfs_route_id=pl.col("gtfs_route_id").drop_nulls().first(),
-        ref=pl.col("ref").drop_nulls().first())
+    return (
+        fam.sort("family", "relation_id")
+        .group_by("family", maintain_order=True)
+        .agg(
+            gtfs_route_id=pl.col("gtfs_route_id").drop_nulls().first(), ref=pl.col("ref").drop_nulls().first()
+        )
+    )
 
 
 def norm_route_id(expr: pl.Expr) -> pl.Expr:
@@ -38,22 +51,27 @@ def norm_route_id(expr: pl.Expr) -> pl.Expr:
     return expr.str.to_lowercase().str.replace_all(r"\s+", "").str.replace(r"-j\d{2}-\d+$", "")
 
 
-def _stop_overlap(edges: pl.DataFrame, osm_stops: pl.DataFrame, gtfs_stops: pl.DataFrame
-                  ) -> pl.DataFrame:
+def _stop_overlap(edges: pl.DataFrame, osm_stops: pl.DataFrame, gtfs_stops: pl.DataFrame) -> pl.DataFrame:
     """Number of shared resolved stops per (family, route_id) edge."""
-    shared = edges.select("family", "route_id").join(osm_stops, on="family").join(
-        gtfs_stops, on=["route_id", "ident"])
+    shared = (
+        edges.select("family", "route_id")
+        .join(osm_stops, on="family")
+        .join(gtfs_stops, on=["route_id", "ident"])
+    )
     counts = shared.group_by("family", "route_id").agg(score=pl.col("ident").n_unique())
     return edges.join(counts, on=["family", "route_id"])
 
 
-def match_families(fams: pl.DataFrame, gtfs_routes: pl.DataFrame, osm_stops: pl.DataFrame,
-                   gtfs_stops: pl.DataFrame) -> pl.DataFrame:
+def match_families(
+    fams: pl.DataFrame, gtfs_routes: pl.DataFrame, osm_stops: pl.DataFrame, gtfs_stops: pl.DataFrame
+) -> pl.DataFrame:
     """(family, route_id, method): exact, normalized, then display id, each one-to-one."""
     keys = {
         "exact": (pl.col("gtfs_route_id"), pl.col("route_id")),
-        "normalized": (norm_route_id(pl.col("gtfs_route_id")),
-                       norm_route_id(pl.coalesce("route_id_norm", "route_id"))),
+        "normalized": (
+            norm_route_id(pl.col("gtfs_route_id")),
+            norm_route_id(pl.coalesce("route_id_norm", "route_id")),
+        ),
         "display": (pl.col("ref"), pl.col("short_name")),
     }
     ends = ("family", "route_id")
@@ -72,54 +90,90 @@ def match_families(fams: pl.DataFrame, gtfs_routes: pl.DataFrame, osm_stops: pl.
     return pl.concat(found)
 
 
-def osm_sequences(osm_routes: pl.DataFrame, osm_route_stops: pl.DataFrame,
-                  matches: pl.DataFrame, elements: pl.DataFrame) -> pl.DataFrame:
+def osm_sequences(
+    osm_routes: pl.DataFrame, osm_route_stops: pl.DataFrame, matches: pl.DataFrame, elements: pl.DataFrame
+) -> pl.DataFrame:
     """(relation_id, family, seq, ident): stops by matched sloid, else by UIC, else osm id."""
     resolved = matches.group_by("osm_id").agg(sloid=pl.col("sloid").min())
-    stops = osm_route_stops.filter(
-        pl.col("role").fill_null("").str.contains(r"^(platform|stop|)")).join(
-        resolved, on="osm_id", how="left").join(
-        elements.select("osm_id", "uic_ref"), on="osm_id", how="left")
+    stops = (
+        osm_route_stops.filter(pl.col("role").fill_null("").str.contains(r"^(platform|stop|)"))
+        .join(resolved, on="osm_id", how="left")
+        .join(elements.select("osm_id", "uic_ref"), on="osm_id", how="left")
+    )
     ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), pl.col("uic_ref")), "osm_id")
     fam = with_family(osm_routes).select("relation_id", "family")
-    return stops.join(fam, on="relation_id").select("relation_id", "family", "seq",
-                                                    ident=ident).sort("relation_id", "seq")
+    return (
+        stops.join(fam, on="relation_id")
+        .select("relation_id", "family", "seq", ident=ident)
+        .sort("relation_id", "seq")
+    )
 
 
 def gtfs_sequences(frames: dict) -> pl.DataFrame:
     """(itinerary_id, route_id, seq, ident): stops by sloid, else by UIC."""
     ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), pl.col("uic").cast(pl.String)))
-    return frames["itinerary_stops"].join(
-        frames["itineraries"].select("itinerary_id", "route_id"), on="itinerary_id").select(
-        "itinerary_id", "route_id", "seq", ident=ident).sort("itinerary_id", "seq")
+    return (
+        frames["itinerary_stops"]
+        .join(frames["itineraries"].select("itinerary_id", "route_id"), on="itinerary_id")
+        .select("itinerary_id", "route_id", "seq", ident=ident)
+        .sort("itinerary_id", "seq")
+    )
 
 
-def match_itineraries(families: pl.DataFrame, osm_seq: pl.DataFrame, gtfs_seq: pl.DataFrame,
-                      osm_routes: pl.DataFrame, itineraries: pl.DataFrame) -> pl.DataFrame:
+def match_itineraries(
+    families: pl.DataFrame,
+    osm_seq: pl.DataFrame,
+    gtfs_seq: pl.DataFrame,
+    osm_routes: pl.DataFrame,
+    itineraries: pl.DataFrame,
+) -> pl.DataFrame:
     """Per OSM relation of a matched family: the best same-direction itinerary, ratio >= 0.8."""
-    rel = osm_seq.group_by("relation_id", "family", maintain_order=True).agg("ident").join(
-        osm_routes.select("relation_id", "direction"), on="relation_id")
-    itin = gtfs_seq.group_by("itinerary_id", "route_id", maintain_order=True).agg("ident").join(
-        itineraries.select("itinerary_id", "direction_id", "trip_count"), on="itinerary_id")
-    cand = rel.join(families.select("family", "route_id"), on="family").join(
-        itin, on="route_id", suffix="_gtfs").with_columns(
-        odir=pl.col("direction").replace_strict({"H": 0, "R": 1}, default=None,
-                                                return_dtype=pl.Int32))
+    rel = (
+        osm_seq.group_by("relation_id", "family", maintain_order=True)
+        .agg("ident")
+        .join(osm_routes.select("relation_id", "direction"), on="relation_id")
+    )
+    itin = (
+        gtfs_seq.group_by("itinerary_id", "route_id", maintain_order=True)
+        .agg("ident")
+        .join(itineraries.select("itinerary_id", "direction_id", "trip_count"), on="itinerary_id")
+    )
+    cand = (
+        rel.join(families.select("family", "route_id"), on="family")
+        .join(itin, on="route_id", suffix="_gtfs")
+        .with_columns(
+            odir=pl.col("direction").replace_strict({"H": 0, "R": 1}, default=None, return_dtype=pl.Int32)
+        )
+    )
     # An OSM relation without a direction tag may match either direction.
     cand = cand.filter(pl.col("odir").is_null() | (pl.col("odir") == pl.col("direction_id")))
-    scores = [lcs_ratio(squeeze(a), squeeze(b)) for a, b in
-              zip(cand["ident"].to_list(), cand["ident_gtfs"].to_list(), strict=True)]
+    scores = [
+        lcs_ratio(squeeze(a), squeeze(b))
+        for a, b in zip(cand["ident"].to_list(), cand["ident_gtfs"].to_list(), strict=True)
+    ]
     cand = cand.with_columns(score=pl.Series(scores, dtype=pl.Float64).round(4)).filter(
-        pl.col("score") >= MIN_ITINERARY_RATIO)
-    best = cand.sort(["relation_id", "score", "trip_count", "itinerary_id"],
-                     descending=[False, True, True, False]).unique("relation_id", keep="first")
-    return best.select(level=pl.lit("itinerary"), osm_relation_id="relation_id",
-                       gtfs_route_id="route_id", gtfs_itinerary_id="itinerary_id",
-                       method=pl.lit("lcs"), score="score")
+        pl.col("score") >= MIN_ITINERARY_RATIO
+    )
+    best = cand.sort(
+        ["relation_id", "score", "trip_count", "itinerary_id"], descending=[False, True, True, False]
+    ).unique("relation_id", keep="first")
+    return best.select(
+        level=pl.lit("itinerary"),
+        osm_relation_id="relation_id",
+        gtfs_route_id="route_id",
+        gtfs_itinerary_id="itinerary_id",
+        method=pl.lit("lcs"),
+        score="score",
+    )
 
 
-def match_routes(frames: dict, osm_routes: pl.DataFrame, osm_route_stops: pl.DataFrame | None,
-                 matches: pl.DataFrame, elements: pl.DataFrame) -> pl.DataFrame:
+def match_routes(
+    frames: dict,
+    osm_routes: pl.DataFrame,
+    osm_route_stops: pl.DataFrame | None,
+    matches: pl.DataFrame,
+    elements: pl.DataFrame,
+) -> pl.DataFrame:
     """Family and itinerary pairs with their scores."""
     if osm_route_stops is None or frames.get("itinerary_stops") is None:
         return pl.DataFrame(schema=ROUTE_MATCH_SCHEMA)
@@ -128,10 +182,15 @@ def match_routes(frames: dict, osm_routes: pl.DataFrame, osm_route_stops: pl.Dat
     fam_stops = osm_seq.select("family", "ident").unique()
     route_stops = gtfs_seq.select("route_id", "ident").unique()
     families = match_families(osm_families(osm_routes), frames["routes"], fam_stops, route_stops)
-    fam_rows = families.select(level=pl.lit("family"), osm_relation_id="family",
-                               gtfs_route_id="route_id", gtfs_itinerary_id=pl.lit(None),
-                               method="method",
-                               score=pl.col("method").replace_strict(FAMILY_SCORES))
+    fam_rows = families.select(
+        level=pl.lit("family"),
+        osm_relation_id="family",
+        gtfs_route_id="route_id",
+        gtfs_itinerary_id=pl.lit(None),
+        method="method",
+        score=pl.col("method").replace_strict(FAMILY_SCORES),
+    )
     itin_rows = match_itineraries(families, osm_seq, gtfs_seq, osm_routes, frames["itineraries"])
     return pl.concat([fam_rows.cast(ROUTE_MATCH_SCHEMA), itin_rows.cast(ROUTE_MATCH_SCHEMA)]).sort(
-        "level", "osm_relation_id", "gtfs_route_id", "gtfs_itinerary_id")
+        "level", "osm_relation_id", "gtfs_route_id", "gtfs_itinerary_id"
+    )

@@ -16,14 +16,19 @@ def itinerary_tokens(itins: pl.DataFrame | None) -> pl.DataFrame:
     if itins is None:
         return pl.DataFrame(schema={"itinerary_id": pl.Int64, **TOKEN_SCHEMA})
     base = itins.with_columns(
-        dir=pl.col("direction_id").replace_strict(DIRECTIONS, default=None,
-                                                  return_dtype=pl.String),
-        head=normalize(pl.col("headsign")))
+        dir=pl.col("direction_id").replace_strict(DIRECTIONS, default=None, return_dtype=pl.String),
+        head=normalize(pl.col("headsign")),
+    )
     parts = []
     for route_col in ("route_id", "route_id_norm"):
         for kind, sep in (("dir", ":"), ("head", ">")):
-            parts.append(base.select("itinerary_id", kind=pl.lit(kind), token=pl.concat_str(
-                pl.col(route_col), pl.lit(sep), pl.col(kind))))
+            parts.append(
+                base.select(
+                    "itinerary_id",
+                    kind=pl.lit(kind),
+                    token=pl.concat_str(pl.col(route_col), pl.lit(sep), pl.col(kind)),
+                )
+            )
     return pl.concat(parts).drop_nulls("token").unique()
 
 
@@ -32,17 +37,33 @@ def relation_tokens(osm_routes: pl.DataFrame | None) -> pl.DataFrame:
     if osm_routes is None:
         return pl.DataFrame(schema={"relation_id": pl.Int64, **TOKEN_SCHEMA})
     rel = osm_routes.with_columns(head=normalize(destination(pl.col("name"))))
-    return pl.concat([
-        rel.select("relation_id", kind=pl.lit("dir"), token=pl.concat_str(
-            pl.col("gtfs_route_id"), pl.lit(":"), pl.col("direction"))),
-        rel.select("relation_id", kind=pl.lit("head"), token=pl.concat_str(
-            pl.col("gtfs_route_id"), pl.lit(">"), pl.col("head"))),
-    ]).drop_nulls("token").unique()
+    return (
+        pl.concat(
+            [
+                rel.select(
+                    "relation_id",
+                    kind=pl.lit("dir"),
+                    token=pl.concat_str(pl.col("gtfs_route_id"), pl.lit(":"), pl.col("direction")),
+                ),
+                rel.select(
+                    "relation_id",
+                    kind=pl.lit("head"),
+                    token=pl.concat_str(pl.col("gtfs_route_id"), pl.lit(">"), pl.col("head")),
+                ),
+            ]
+        )
+        .drop_nulls("token")
+        .unique()
+    )
 
 
-def route_tokens(gtfs: dict, osm_routes: pl.DataFrame | None,
-                 osm_route_stops: pl.DataFrame | None, representative: pl.DataFrame,
-                 members: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def route_tokens(
+    gtfs: dict,
+    osm_routes: pl.DataFrame | None,
+    osm_route_stops: pl.DataFrame | None,
+    representative: pl.DataFrame,
+    members: pl.DataFrame,
+) -> dict[str, pl.DataFrame]:
     """Token tables (sloid | target_id, tid, kind) with shared integer token ids.
 
     Tokens are built per itinerary and per relation, then spread to stops through integer
@@ -52,23 +73,31 @@ def route_tokens(gtfs: dict, osm_routes: pl.DataFrame | None,
     ids = {"old": vocab, "new": pl.int_range(len(vocab), eager=True, dtype=pl.UInt32)}
 
     def with_tid(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_columns(tid=pl.col("token").replace_strict(
-            ids["old"], ids["new"], return_dtype=pl.UInt32)).drop("token")
+        return frame.with_columns(
+            tid=pl.col("token").replace_strict(ids["old"], ids["new"], return_dtype=pl.UInt32)
+        ).drop("token")
 
     stops = gtfs.get("itinerary_stops")
     stop_tok = pl.DataFrame(schema={"sloid": pl.String, "kind": pl.String, "tid": pl.UInt32})
     if stops is not None and not it_tok.is_empty():
-        served = stops.drop_nulls("sloid").select("itinerary_id", "sloid").unique().join(
-            representative, on="sloid").select("itinerary_id", sloid="representative")
-        stop_tok = served.join(with_tid(it_tok), on="itinerary_id").select(
-            "sloid", "kind", "tid").unique()
-    target_tok = pl.DataFrame(schema={"target_id": pl.Int64, "kind": pl.String,
-                                      "tid": pl.UInt32})
+        served = (
+            stops.drop_nulls("sloid")
+            .select("itinerary_id", "sloid")
+            .unique()
+            .join(representative, on="sloid")
+            .select("itinerary_id", sloid="representative")
+        )
+        stop_tok = served.join(with_tid(it_tok), on="itinerary_id").select("sloid", "kind", "tid").unique()
+    target_tok = pl.DataFrame(schema={"target_id": pl.Int64, "kind": pl.String, "tid": pl.UInt32})
     if osm_route_stops is not None and not rel_tok.is_empty():
-        on_route = osm_route_stops.select("relation_id", "osm_id").unique().join(
-            members.select("osm_id", "target_id"), on="osm_id")
-        target_tok = on_route.join(with_tid(rel_tok), on="relation_id").select(
-            "target_id", "kind", "tid").unique()
+        on_route = (
+            osm_route_stops.select("relation_id", "osm_id")
+            .unique()
+            .join(members.select("osm_id", "target_id"), on="osm_id")
+        )
+        target_tok = (
+            on_route.join(with_tid(rel_tok), on="relation_id").select("target_id", "kind", "tid").unique()
+        )
     return {"stop_tokens": stop_tok, "target_tokens": target_tok}
 
 

@@ -15,8 +15,9 @@ DEFAULT_LAT0 = 46.8
 def project(lon: np.ndarray, lat: np.ndarray, lat0: float = DEFAULT_LAT0) -> np.ndarray:
     """WGS84 degrees (EPSG:4326) to local equirectangular metres, shape (n, 2)."""
     k = np.pi / 180.0 * EARTH_RADIUS_M
-    return np.column_stack((np.asarray(lon, float) * k * np.cos(np.radians(lat0)),
-                            np.asarray(lat, float) * k))
+    return np.column_stack(
+        (np.asarray(lon, float) * k * np.cos(np.radians(lat0)), np.asarray(lat, float) * k)
+    )
 
 
 def with_xy(frame: pl.DataFrame, lat0: float = DEFAULT_LAT0) -> pl.DataFrame:
@@ -59,13 +60,17 @@ def take(frame: pl.DataFrame, idx: np.ndarray) -> pl.DataFrame:
     return frame.select(pl.all().gather(pl.Series(idx, dtype=pl.Int64)))
 
 
-def candidate_edges(left: pl.DataFrame, right: pl.DataFrame, radius: float,
-                    left_cols: list[str], right_cols: list[str]) -> pl.DataFrame:
+def candidate_edges(
+    left: pl.DataFrame, right: pl.DataFrame, radius: float, left_cols: list[str], right_cols: list[str]
+) -> pl.DataFrame:
     """Spatial join within radius: chosen columns of both sides (right clashes get _right), dist."""
     i, j, d = pairs_within(xy_of(left), xy_of(right), radius)
     renamed = {c: f"{c}_right" for c in right_cols if c in left_cols}
-    return pl.concat([
-        take(left.select(left_cols), i),
-        take(right.select(right_cols), j).rename(renamed),
-        pl.DataFrame({"dist": d}),
-    ], how="horizontal")
+    return pl.concat(
+        [
+            take(left.select(left_cols), i),
+            take(right.select(right_cols), j).rename(renamed),
+            pl.DataFrame({"dist": d}),
+        ],
+        how="horizontal",
+    )

@@ -15,8 +15,7 @@ from matcher.stages.candidates import (
 
 def _candidates(ctx: Context) -> pl.DataFrame:
     """Open pairs within the radius, minus those whose local_ref contradicts the designation."""
-    return near(ctx, ctx.profile.nearest_max_m).filter(
-        ~local_ref_contradicts() & ~nearer_stop_elsewhere(ctx))
+    return near(ctx, ctx.profile.nearest_max_m).filter(~local_ref_contradicts() & ~nearer_stop_elsewhere(ctx))
 
 
 def _one_claim(edges: pl.DataFrame) -> pl.DataFrame:
@@ -33,13 +32,20 @@ def single(ctx: Context) -> None:
 def ratio(ctx: Context) -> None:
     """The closest target wins when the runner-up is >= 10 m and >= 4x as far."""
     p = ctx.profile
-    ranked = _candidates(ctx).sort("sloid", "dist", "target_id").with_columns(
-        d2=pl.col("dist").get(1, null_on_oob=True).over("sloid").fill_null(float("inf")),
-        first=pl.int_range(pl.len()).over("sloid") == 0)
-    edges = ranked.filter(pl.col("first") & (pl.col("d2") >= p.nearest_ratio_min_d2_m)
-                          & (pl.col("d2") >= p.nearest_ratio * pl.col("dist")))
-    ctx.accept(with_evidence(_one_claim(edges), "nearest", rule=pl.lit("ratio"),
-                             d2_m=pl.col("d2").round(2)))
+    ranked = (
+        _candidates(ctx)
+        .sort("sloid", "dist", "target_id")
+        .with_columns(
+            d2=pl.col("dist").get(1, null_on_oob=True).over("sloid").fill_null(float("inf")),
+            first=pl.int_range(pl.len()).over("sloid") == 0,
+        )
+    )
+    edges = ranked.filter(
+        pl.col("first")
+        & (pl.col("d2") >= p.nearest_ratio_min_d2_m)
+        & (pl.col("d2") >= p.nearest_ratio * pl.col("dist"))
+    )
+    ctx.accept(with_evidence(_one_claim(edges), "nearest", rule=pl.lit("ratio"), d2_m=pl.col("d2").round(2)))
 
 
 def run(ctx: Context) -> None:

@@ -13,8 +13,7 @@ def _keyed_edges(ctx: Context, edges: pl.DataFrame, key: str) -> pl.DataFrame:
     """The edges whose two ends share the given key."""
     if key == "uic":
         return edges.filter(pl.col("uic") == pl.col("target_uic"))
-    names = ctx.target_names.filter(pl.col("source") == key).select(
-        "target_id", designation_official="name")
+    names = ctx.target_names.filter(pl.col("source") == key).select("target_id", designation_official="name")
     return edges.join(names, on=["target_id", "designation_official"], how="semi")
 
 
@@ -22,8 +21,6 @@ def run(ctx: Context) -> None:
     """At each radius (50 m, then 150 m), assign within each key group in turn."""
     for radius in ctx.profile.proximity_radii_m:
         for key in ("uic", "uic_name", "name"):
-            edges = _keyed_edges(ctx, near(ctx, radius), key).filter(
-                ~nearer_stop_elsewhere(ctx))
+            edges = _keyed_edges(ctx, near(ctx, radius), key).filter(~nearer_stop_elsewhere(ctx))
             chosen = assign(edges.sort("sloid", "target_id"))
-            ctx.accept(with_evidence(chosen, "proximity", key=pl.lit(key),
-                                     radius_m=pl.lit(radius)))
+            ctx.accept(with_evidence(chosen, "proximity", key=pl.lit(key), radius_m=pl.lit(radius)))

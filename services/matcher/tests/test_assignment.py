@@ -6,8 +6,9 @@ from matcher.assignment import assign, mutual_best, unique_pairs
 
 
 def edges(*rows):
-    return pl.DataFrame(rows, schema={"sloid": pl.String, "target_id": pl.Int64,
-                                      "dist": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"sloid": pl.String, "target_id": pl.Int64, "dist": pl.Float64}, orient="row"
+    )
 
 
 def chosen(frame):
@@ -29,8 +30,7 @@ def test_equal_alternatives_are_left_out():
     assert chosen(assign(e)) == {("d", 9)}
     square = edges(("a", 1, 1.0), ("a", 2, 2.0), ("b", 1, 2.0), ("b", 2, 1.0), ("b", 3, 1.5))
     assert chosen(assign(square)) == {("a", 1), ("b", 2)}
-    tied = edges(("a", 1, 1.0), ("a", 2, 2.0), ("b", 1, 2.0), ("b", 2, 1.0), ("c", 1, 1.0),
-                 ("c", 2, 2.0))
+    tied = edges(("a", 1, 1.0), ("a", 2, 2.0), ("b", 1, 2.0), ("b", 2, 1.0), ("c", 1, 1.0), ("c", 2, 2.0))
     # b-2 is in every optimum; target 1 could go to a or c equally, so it stays open.
     assert chosen(assign(tied)) == {("b", 2)}
 

@@ -10,16 +10,19 @@ def norm(text: str) -> str:
     return pl.select(normalize(pl.lit(text)))[0, 0]
 
 
-@pytest.mark.parametrize(("official", "osm"), [
-    ("Zürich, Paradeplatz", "Zurich, Paradeplatz"),
-    ("Zürich, Paradeplatz", "Zuerich,  paradeplatz"),
-    ("Bern, Bahnhof", "Bern, Bhf"),
-    ("St. Gallen, Bahnhofstrasse", "Sankt Gallen, Bahnhofstr."),
-    ("Saint-Maurice, Gare", "St-Maurice, gare"),
-    ("Lausanne, Avenue de Cour", "Lausanne, Av. de Cour"),
-    ("Genève, Gare Cornavin", "Geneve, Bahnhof Cornavin"),
-    ("Lugano, Stazione", "Lugano, Bahnhof"),
-])
+@pytest.mark.parametrize(
+    ("official", "osm"),
+    [
+        ("Zürich, Paradeplatz", "Zurich, Paradeplatz"),
+        ("Zürich, Paradeplatz", "Zuerich,  paradeplatz"),
+        ("Bern, Bahnhof", "Bern, Bhf"),
+        ("St. Gallen, Bahnhofstrasse", "Sankt Gallen, Bahnhofstr."),
+        ("Saint-Maurice, Gare", "St-Maurice, gare"),
+        ("Lausanne, Avenue de Cour", "Lausanne, Av. de Cour"),
+        ("Genève, Gare Cornavin", "Geneve, Bahnhof Cornavin"),
+        ("Lugano, Stazione", "Lugano, Bahnhof"),
+    ],
+)
 def test_variants_normalize_alike(official, osm):
     assert norm(official) == norm(osm)
 

@@ -31,8 +31,9 @@ def test_boarding_points_become_official_stops(tmp_path):
 
 def test_generic_profile_matches_gtfs_stops(tmp_path):
     official = gtfs_official_stops(feed(tmp_path))
-    osm = osm_frame(element("platform", 5, 3, "1", local_ref="A"),
-                    element("platform", 790, 600, "2", name="Rue Haute"))
+    osm = osm_frame(
+        element("platform", 5, 3, "1", local_ref="A"), element("platform", 790, 600, "2", name="Rue Haute")
+    )
     result = match(official, osm, profile="generic")
     got = dict(result.matches.select("sloid", "match_type").iter_rows())
     assert got == {"8501234:0:A": "local_ref", "Q7": "name"}

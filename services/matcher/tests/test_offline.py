@@ -4,7 +4,6 @@ import argparse
 import json
 
 import orjson
-import polars as pl
 import pytest
 
 from matcher import offline
@@ -17,18 +16,27 @@ UIC = 8504001
 def scene() -> dict:
     """A little of everything: exact, pair, duplicates, nearest, a way, unmatched both sides."""
     atlas = atlas_frame(
-        stop(UIC, 0, 0, "A", sloid="ch:1:sloid:4001:1"), stop(UIC, 40, 0, "B", sloid="ch:1:sloid:4001:2"),
+        stop(UIC, 0, 0, "A", sloid="ch:1:sloid:4001:1"),
+        stop(UIC, 40, 0, "B", sloid="ch:1:sloid:4001:2"),
         stop(UIC, 40, 1, "B", sloid="ch:1:sloid:4001:3"),
         stop(8504002, 700, 0, sloid="ch:1:sloid:4002:1", name="Dorf, Schule"),
-        stop(8504003, 3000, 0, sloid="ch:1:sloid:4003:1"))
+        stop(8504003, 3000, 0, sloid="ch:1:sloid:4003:1"),
+    )
     osm = osm_frame(
         element("platform", 0, 3, "101", uic_ref=str(UIC), local_ref="A"),
         element("stop_position", 0, 8, "102", uic_ref=str(UIC)),
         element("platform", 40, 3, "way_103", uic_ref=str(UIC), local_ref="B"),
         element("platform", 706, 2, "104", name="Schule"),
-        element("platform", 1500, 0, "105"), element("station", 0, 20, "106"))
-    return {"atlas_stops": atlas, "osm_elements": osm, "osm_routes": None,
-            "osm_route_stops": None, "gtfs": None}
+        element("platform", 1500, 0, "105"),
+        element("station", 0, 20, "106"),
+    )
+    return {
+        "atlas_stops": atlas,
+        "osm_elements": osm,
+        "osm_routes": None,
+        "osm_route_stops": None,
+        "gtfs": None,
+    }
 
 
 def run_to(tmp, inputs, monkeypatch) -> dict[str, bytes]:

@@ -24,9 +24,10 @@ class FakeConn:
 
 @pytest.fixture
 def staged(monkeypatch):
-    frames = {"atlas_stops": atlas_frame(stop(8503001, 0, 0, sloid="a"),
-                                         stop(8503002, 900, 0, sloid="b")),
-              "osm_elements": osm_frame(element("platform", 0, 3, "1", uic_ref="8503001"))}
+    frames = {
+        "atlas_stops": atlas_frame(stop(8503001, 0, 0, sloid="a"), stop(8503002, 900, 0, sloid="b")),
+        "osm_elements": osm_frame(element("platform", 0, 3, "1", uic_ref="8503001")),
+    }
     module = pytypes.ModuleType("preprocess.staging")
 
     async def load_frames(conn, schema):
@@ -46,8 +47,7 @@ async def test_match_run_writes_result_tables_and_reports_progress(staged):
     summary = await pipeline.match_run(conn, "run_ab12", "swiss", report)
     assert summary["match_types"] == {"exact": 1}
     columns, rows = conn.copied[("run_ab12", "matches")]
-    assert columns[:3] == ["sloid", "osm_id", "match_type"] and [r[:3] for r in rows] == [
-        ("a", "1", "exact")]
+    assert columns[:3] == ["sloid", "osm_id", "match_type"] and [r[:3] for r in rows] == [("a", "1", "exact")]
     assert conn.copied[("run_ab12", "unmatched")][1] == [("atlas", "b", True)]
     assert ("run_ab12", "route_matches") not in conn.copied  # no routes staged
     assert sum('CREATE TABLE "run_ab12".' in sql for sql in conn.ddl) == 4

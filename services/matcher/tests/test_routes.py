@@ -13,42 +13,66 @@ def gtfs_frames(itins: list[tuple[int, str, int, str, list[str]]]) -> dict:
     """GTFS frames from (itinerary_id, route_id, direction_id, headsign, sloids)."""
     routes = sorted({r for _, r, _, _, _ in itins})
     return {
-        "routes": pl.DataFrame({"route_id": routes, "route_id_norm": routes,
-                                "short_name": [r.split("-")[-1] for r in routes]}),
+        "routes": pl.DataFrame(
+            {"route_id": routes, "route_id_norm": routes, "short_name": [r.split("-")[-1] for r in routes]}
+        ),
         "itineraries": pl.DataFrame(
-            {"itinerary_id": [i[0] for i in itins], "route_id": [i[1] for i in itins],
-             "route_id_norm": [i[1] for i in itins], "direction_id": [i[2] for i in itins],
-             "headsign": [i[3] for i in itins], "trip_count": [10] * len(itins)},
-            schema_overrides={"direction_id": pl.Int32}),
+            {
+                "itinerary_id": [i[0] for i in itins],
+                "route_id": [i[1] for i in itins],
+                "route_id_norm": [i[1] for i in itins],
+                "direction_id": [i[2] for i in itins],
+                "headsign": [i[3] for i in itins],
+                "trip_count": [10] * len(itins),
+            },
+            schema_overrides={"direction_id": pl.Int32},
+        ),
         "itinerary_stops": pl.DataFrame(
-            [{"itinerary_id": i[0], "seq": n, "stop_id": s, "sloid": s, "uic": None}
-             for i in itins for n, s in enumerate(i[4])],
-            schema_overrides={"seq": pl.Int32, "uic": pl.Int64}),
+            [
+                {"itinerary_id": i[0], "seq": n, "stop_id": s, "sloid": s, "uic": None}
+                for i in itins
+                for n, s in enumerate(i[4])
+            ],
+            schema_overrides={"seq": pl.Int32, "uic": pl.Int64},
+        ),
     }
 
 
 def osm_route_frames(rels: list[tuple[int, str | None, str | None, str, list[str]]]):
     """osm_routes and osm_route_stops from (relation_id, gtfs_route_id, direction, ref, ids)."""
     routes = pl.DataFrame(
-        {"relation_id": [r[0] for r in rels], "mode": ["bus"] * len(rels),
-         "ref": [r[3] for r in rels], "name": [f"Bus {r[3]}" for r in rels],
-         "network": [None] * len(rels), "operator": [None] * len(rels),
-         "gtfs_route_id": [r[1] for r in rels], "direction": [r[2] for r in rels],
-         "route_master_id": [None] * len(rels)},
-        schema_overrides={"route_master_id": pl.Int64, "network": pl.String,
-                          "operator": pl.String})
+        {
+            "relation_id": [r[0] for r in rels],
+            "mode": ["bus"] * len(rels),
+            "ref": [r[3] for r in rels],
+            "name": [f"Bus {r[3]}" for r in rels],
+            "network": [None] * len(rels),
+            "operator": [None] * len(rels),
+            "gtfs_route_id": [r[1] for r in rels],
+            "direction": [r[2] for r in rels],
+            "route_master_id": [None] * len(rels),
+        },
+        schema_overrides={"route_master_id": pl.Int64, "network": pl.String, "operator": pl.String},
+    )
     stops = pl.DataFrame(
-        [{"relation_id": r[0], "seq": n, "osm_id": o, "role": "platform"}
-         for r in rels for n, o in enumerate(r[4])], schema_overrides={"seq": pl.Int32})
+        [
+            {"relation_id": r[0], "seq": n, "osm_id": o, "role": "platform"}
+            for r in rels
+            for n, o in enumerate(r[4])
+        ],
+        schema_overrides={"seq": pl.Int32},
+    )
     return routes, stops
 
 
 def test_route_stage_picks_the_platform_served_by_the_stops_line_and_direction():
     atlas = atlas_frame(stop(8505001, 0, 0, sloid="a"), stop(8505002, 2000, 0, sloid="z"))
-    osm = osm_frame(element("platform", 0, 6, "p1"), element("platform", 0, -8, "p2"),
-                    element("platform", 2000, 3, "pz"))
-    routes, route_stops = osm_route_frames([(1, "r-7", "H", "7", ["p1", "pz"]),
-                                            (2, "r-7", "R", "7", ["pz", "p2"])])
+    osm = osm_frame(
+        element("platform", 0, 6, "p1"), element("platform", 0, -8, "p2"), element("platform", 2000, 3, "pz")
+    )
+    routes, route_stops = osm_route_frames(
+        [(1, "r-7", "H", "7", ["p1", "pz"]), (2, "r-7", "R", "7", ["pz", "p2"])]
+    )
     gtfs = gtfs_frames([(11, "r-7", 0, "Z", ["a", "z"])])
     result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
     assert types(result)[("a", "p1")] == "route"
@@ -58,25 +82,36 @@ def test_route_stage_picks_the_platform_served_by_the_stops_line_and_direction()
 def test_route_to_route_families_and_itineraries():
     atlas = atlas_frame(*(stop(8506000 + i, 300 * i, 0, sloid=f"s{i}") for i in range(6)))
     osm = osm_frame(*(element("platform", 300 * i, 2, f"{i}") for i in range(6)))
-    routes, route_stops = osm_route_frames([
-        (1, "r-1", "H", "1", ["0", "1", "2", "3", "4", "5"]),  # exact id, same stops
-        (2, "R-1 ", "R", "1", ["5", "4", "3", "2"]),  # joins family r-1 through master below
-        (3, None, "H", "9", ["0", "2", "4"]),  # display ref 9, shares stops with line 9
-        (4, "r-1", "H", "1", ["0", "5"]),  # no master, same id: family 100; too short
-    ])
-    routes = routes.with_columns(route_master_id=pl.when(pl.col("relation_id") <= 2)
-                                 .then(pl.lit(100)).otherwise(None).cast(pl.Int64))
-    gtfs = gtfs_frames([(11, "r-1", 0, "E", [f"s{i}" for i in range(6)]),
-                        (12, "r-1", 1, "W", ["s5", "s4", "s3", "s2", "s1"]),
-                        (21, "x-9", 0, "E", ["s0", "s2", "s4"])])
+    routes, route_stops = osm_route_frames(
+        [
+            (1, "r-1", "H", "1", ["0", "1", "2", "3", "4", "5"]),  # exact id, same stops
+            (2, "R-1 ", "R", "1", ["5", "4", "3", "2"]),  # joins family r-1 through master below
+            (3, None, "H", "9", ["0", "2", "4"]),  # display ref 9, shares stops with line 9
+            (4, "r-1", "H", "1", ["0", "5"]),  # no master, same id: family 100; too short
+        ]
+    )
+    routes = routes.with_columns(
+        route_master_id=pl.when(pl.col("relation_id") <= 2).then(pl.lit(100)).otherwise(None).cast(pl.Int64)
+    )
+    gtfs = gtfs_frames(
+        [
+            (11, "r-1", 0, "E", [f"s{i}" for i in range(6)]),
+            (12, "r-1", 1, "W", ["s5", "s4", "s3", "s2", "s1"]),
+            (21, "x-9", 0, "E", ["s0", "s2", "s4"]),
+        ]
+    )
     result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
     rm = result.route_matches
-    fam = {(r["osm_relation_id"], r["gtfs_route_id"]): r["method"]
-           for r in rm.filter(pl.col("level") == "family").to_dicts()}
+    fam = {
+        (r["osm_relation_id"], r["gtfs_route_id"]): r["method"]
+        for r in rm.filter(pl.col("level") == "family").to_dicts()
+    }
     assert fam == {(100, "r-1"): "exact", (3, "x-9"): "display"}
     # Relation 4 shares 2 of 6 stops with itinerary 11: below 0.8, so it stays unpaired.
-    itin = {r["osm_relation_id"]: (r["gtfs_itinerary_id"], r["score"])
-            for r in rm.filter(pl.col("level") == "itinerary").to_dicts()}
+    itin = {
+        r["osm_relation_id"]: (r["gtfs_itinerary_id"], r["score"])
+        for r in rm.filter(pl.col("level") == "itinerary").to_dicts()
+    }
     assert itin == {1: (11, 1.0), 2: (12, 0.8), 3: (21, 1.0)}
 
 
@@ -87,8 +122,7 @@ def test_lcs_agrees_with_the_textbook_dynamic_programme():
         table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
         for i, x in enumerate(a):
             for j, y in enumerate(b):
-                table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1],
-                                                                          table[i + 1][j])
+                table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
         return table[-1][-1]
 
     for _ in range(300):
