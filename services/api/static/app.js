@@ -4,7 +4,7 @@ import { friendly } from "./api.js";
 import { StopDetail } from "./detail.js";
 import { debounce, h, replace, toast } from "./dom.js";
 import { formatHash, parseHash } from "./hash.js";
-import { ViewportLayers, loadPriorities } from "./layers.js";
+import { ViewportLayers, loadMatchLinks, loadPriorities } from "./layers.js";
 import { legend } from "./legend.js";
 import { SlippyMap } from "./map.js";
 import { describe, Overlay } from "./overlay.js";
@@ -97,21 +97,26 @@ function pick(kind, feature) {
   }
 }
 
-async function refreshPriorities() {
-  try {
-    overlay.setPriorities(await loadPriorities());
-  } catch (err) {
-    // Before the first publication the map notice already says so: no second message.
-    const text = err.status === 503 ? "" : friendly(err, "problems");
-    if (text) toast(`Problem rings unavailable: ${text}`, "warn");
-  }
+/** Load what the viewport endpoints leave out: problem priorities and every match's line. */
+async function refreshSnapshotLayers() {
+  const jobs = [[loadPriorities, (v) => overlay.setPriorities(v), "Problem rings"],
+    [loadMatchLinks, (v) => overlay.setLinks(v), "Lines to every match"]];
+  await Promise.all(jobs.map(async ([load, apply, what]) => {
+    try {
+      apply(await load());
+    } catch (err) {
+      // Before the first publication the map notice already says so: no second message.
+      const text = err.status === 503 ? "" : friendly(err, "this");
+      if (text) toast(`${what} unavailable: ${text}`, "warn");
+    }
+  }));
 }
 
 /** A new snapshot went live: reload everything that shows published data. */
 function published() {
   toast("A new snapshot was published; the map is refreshed.", "ok");
   layers.load();
-  refreshPriorities();
+  refreshSnapshotLayers();
   problems.loaded = !$("panel-problems").hidden;
   if (problems.loaded) problems.load(0);
   if (!$("panel-stats").hidden) showStats($("panel-stats"));
@@ -167,7 +172,7 @@ map.on("move", debounce(() => writeHash(), 200));
 bindTabs();
 bindShortcuts();
 layers.load();
-refreshPriorities();
+refreshSnapshotLayers();
 if (initial.stop) openStop(initial.stop, { centre: !initial.map, push: false });
 else showTab("search");
 writeHash();

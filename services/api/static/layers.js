@@ -4,8 +4,8 @@ import { friendly, getJSON } from "./api.js";
 import { debounce } from "./dom.js";
 
 export const VIEW_LIMIT = 2000; // per layer and request; the API allows up to 5000
-const PROBLEM_PAGE = 5000;
-const MAX_PROBLEM_PAGES = 40; // 200,000 problems: far above the Swiss data set
+const PAGE_SIZE = 5000; // the API's largest page
+const MAX_PAGES = 40; // 200,000 rows: far above the Swiss data set (about 60,000 matches)
 const MOVE_DEBOUNCE_MS = 300;
 
 export class ViewportLayers {
@@ -51,17 +51,35 @@ export class ViewportLayers {
   }
 }
 
-/** Read every problem (paged) and return sloid -> most severe priority. */
+/** Every item of a paged list endpoint ({total, items}), one large page after another. */
+async function readAll(path, params = {}) {
+  const items = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const doc = await getJSON(path, { ...params, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+    items.push(...doc.items);
+    if (items.length >= doc.total || doc.items.length === 0) break;
+  }
+  return items;
+}
+
+/** sloid -> most severe priority of its problems (1 is the most severe). */
 export async function loadPriorities() {
   const worst = new Map();
-  for (let page = 0; page < MAX_PROBLEM_PAGES; page++) {
-    const doc = await getJSON("/api/problems", { limit: PROBLEM_PAGE, offset: page * PROBLEM_PAGE });
-    for (const p of doc.items) {
-      if (!p.sloid) continue;
-      const known = worst.get(p.sloid);
-      if (known === undefined || p.priority < known) worst.set(p.sloid, p.priority);
-    }
-    if ((page + 1) * PROBLEM_PAGE >= doc.total || doc.items.length === 0) break;
+  for (const p of await readAll("/api/problems")) {
+    if (!p.sloid) continue;
+    const known = worst.get(p.sloid);
+    if (known === undefined || p.priority < known) worst.set(p.sloid, p.priority);
   }
   return worst;
+}
+
+/** sloid -> every osm_id it is matched to (/api/stops carries only the nearest one). */
+export async function loadMatchLinks() {
+  const links = new Map();
+  for (const m of await readAll("/api/matches")) {
+    const list = links.get(m.sloid);
+    if (list) list.push(m.osm_id);
+    else links.set(m.sloid, [m.osm_id]);
+  }
+  return links;
 }

@@ -22,6 +22,7 @@ export class Overlay {
     this.osm = [];
     this.osmById = new Map();
     this.priorities = new Map(); // sloid -> most severe problem priority
+    this.links = new Map(); // sloid -> all its matched osm_ids, once loaded
     this.selected = null; // {sloid, lon, lat, matches: [{osm_lon, osm_lat}]}
     this.tip = document.createElement("div");
     this.tip.className = "map-tip";
@@ -47,6 +48,12 @@ export class Overlay {
     this.map.redraw();
   }
 
+  /** Set sloid -> [osm_id] for all matches (a stop can match several OSM elements). */
+  setLinks(links) {
+    this.links = links;
+    this.map.redraw();
+  }
+
   /** Highlight one stop and draw lines to all its matches (from /api/stops/{sloid}). */
   select(selected) {
     this.selected = selected;
@@ -65,12 +72,15 @@ export class Overlay {
     ctx.strokeStyle = LINK;
     ctx.beginPath();
     for (const f of this.stops) {
-      const target = f.properties.osm_id && this.osmById.get(f.properties.osm_id);
-      if (!target) continue;
+      const p = f.properties;
       const [x1, y1] = map.toScreen(...f.geometry.coordinates);
-      const [x2, y2] = map.toScreen(...target.geometry.coordinates);
-      ctx.moveTo(x1, y1);
-      ctx.lineTo(x2, y2);
+      for (const osmId of this.links.get(p.sloid) ?? (p.osm_id ? [p.osm_id] : [])) {
+        const target = this.osmById.get(osmId);
+        if (!target) continue; // outside the view, or beyond the layer's limit
+        const [x2, y2] = map.toScreen(...target.geometry.coordinates);
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x2, y2);
+      }
     }
     ctx.stroke();
     for (const f of this.osm) this.drawOsm(ctx, f);
