@@ -114,24 +114,22 @@ def _thin(frame: pl.DataFrame, min_m: float) -> pl.DataFrame:
     return frame.filter(pl.Series(keep))
 
 
-def _rail(towns: pl.DataFrame, bus: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
-    """Railway stations: main station near each centre, more in big towns, halts in villages."""
-    w = towns["weight"].to_numpy()
-    n_town = 1 + np.round(w * 0.4 * np.sqrt(scale)).astype(np.int64)
+def _town_stations(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
+    """The main station near each centre (rank 0) and, in big towns, more stations further out."""
+    n_town = 1 + np.round(towns["weight"].to_numpy() * 0.4 * np.sqrt(scale)).astype(np.int64)
     idx = np.repeat(np.arange(len(towns)), n_town)
     rank = names.rank_within(idx)
-    dist = np.where(
-        rank == 0,
-        rng.random(len(idx)) * 300,
-        1000 + rng.random(len(idx)) * (towns["safe_km"].to_numpy()[idx] * 1000 - 1500),
-    )
+    # at most 1 km, or 500 m short of the safe radius, from the centre: inside the border
+    near = rng.random(len(idx)) * 300
+    outer = 1000 + rng.random(len(idx)) * (towns["safe_km"].to_numpy()[idx] * 1000 - 1500)
+    dist = np.where(rank == 0, near, outer)
     lat, lon = geo.polar_offset(
         towns["lat"].to_numpy()[idx],
         towns["lon"].to_numpy()[idx],
         dist.clip(min=0),
         rng.random(len(idx)) * 2 * np.pi,
     )
-    town_rail = pl.DataFrame(
+    return pl.DataFrame(
         {
             "town_idx": idx,
             "locality": towns["town"].to_numpy()[idx],
@@ -142,17 +140,22 @@ def _rail(towns: pl.DataFrame, bus: pl.DataFrame, scale: float, rng) -> pl.DataF
             "station_rank": rank,
         }
     )
+
+
+def _rail(towns: pl.DataFrame, bus: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
+    """Railway stations: the towns' stations, then halts (rank -1) in villages up to the count."""
+    stations = _town_stations(towns, scale, rng)
     villages = (
         bus.filter(~pl.col("in_core"))
         .group_by("locality", maintain_order=True)
         .agg(pl.col("town_idx").first(), pl.col("lat").mean(), pl.col("lon").mean())
     )
-    n_halts = max(round(COUNTS["rail"] * scale) - len(idx), 0)
+    n_halts = max(round(COUNTS["rail"] * scale) - stations.height, 0)
     halts = villages.sample(min(n_halts, villages.height), seed=int(rng.integers(2**31)))
-    halts = halts.with_columns(
+    halts = halts.with_columns(  # 200 m north of the village centre
         pl.col("lat") + 0.0018, in_core=pl.lit(False), kind=pl.lit("rail"), station_rank=pl.lit(-1, pl.Int64)
     )
-    return pl.concat([town_rail, halts.select(town_rail.columns)], how="vertical_relaxed")
+    return pl.concat([stations, halts.select(stations.columns)], how="vertical_relaxed")
 
 
 def _lakes_and_mountains(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame:
