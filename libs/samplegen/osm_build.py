@@ -30,7 +30,7 @@ def ascending_ids(n: int, base: int, rng) -> np.ndarray:
     return out
 
 
-def _enrich(platforms: pl.DataFrame, sp: pl.DataFrame, ops: pl.DataFrame) -> pl.DataFrame:
+def _enrich(platforms: pl.DataFrame, sp: pl.DataFrame) -> pl.DataFrame:
     """Platforms with their place's name, centre, noise and operator's OSM spelling."""
     cols = sp.select(
         "sp_id",
@@ -63,10 +63,10 @@ def _elements(platforms: pl.DataFrame, sp: pl.DataFrame, rng) -> pl.DataFrame:
     return pl.concat(parts, how="vertical_relaxed")
 
 
-def _with_ids(elements: pl.DataFrame, rng) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Give ids to element nodes, outline nodes and ways; returns (elements, nodes)."""
+def _with_ids(elements: pl.DataFrame, rng) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Give ids to element nodes, outline nodes and ways; returns (elements, nodes, ways)."""
     ways = elements.filter(pl.col("elem") == "way")
-    corners, _ = osm_extras.outlines(ways)
+    corners = osm_extras.outlines(ways)
     node_el = elements.filter(pl.col("elem") == "node")
     node_ids = ascending_ids(node_el.height + corners.height, _NODE_BASE, rng)
     node_el = node_el.with_columns(id=pl.Series(node_ids[: node_el.height]))
@@ -85,6 +85,23 @@ def _with_ids(elements: pl.DataFrame, rng) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pl.concat([node_el, ways.drop("nd")], how="vertical_relaxed"), nodes.sort("id"), ways
 
 
+def _links(elements: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(truth, route members): which elements stand for which platform (a trio stop for two)."""
+    elements = elements.with_columns(
+        osm_id=pl.when(pl.col("elem") == "way")
+        .then("way_" + pl.col("id").cast(pl.Utf8))
+        .otherwise(pl.col("id").cast(pl.Utf8))
+    )
+    first = elements.drop("pl_id2")
+    second = elements.drop("pl_id").rename({"pl_id2": "pl_id"}).select(first.columns)
+    linked = pl.concat([first, second]).filter(pl.col("pl_id").is_not_null())
+    truth = linked.filter("candidate").select("pl_id", "osm_id").unique().sort("pl_id", "osm_id")
+    members = linked.filter(pl.col("role").is_in(["platform", "stop"])).select(
+        "pl_id", "role", pl.col("elem").alias("type"), pl.col("id").alias("ref")
+    )
+    return truth, members
+
+
 def build_osm(platforms: pl.DataFrame, sp: pl.DataFrame, ops: pl.DataFrame, rng) -> OsmWorld:
     """The whole OSM side of the region, with the truth linking platforms to elements."""
     noise = osm_noise.place_noise(sp, rng)
@@ -93,23 +110,8 @@ def build_osm(platforms: pl.DataFrame, sp: pl.DataFrame, ops: pl.DataFrame, rng)
         .join(ops.select("op_id", "osm_operator"), on="op_id", how="left", maintain_order="left")
         .with_columns(way_mode=pl.Series(osm_extras.way_modes(sp, rng)))
     )
-    elements = _elements(_enrich(platforms, sp, ops), sp, rng)
-    elements, nodes, ways = _with_ids(elements, rng)
-    elements = elements.with_columns(
-        osm_id=pl.when(pl.col("elem") == "way")
-        .then("way_" + pl.col("id").cast(pl.Utf8))
-        .otherwise(pl.col("id").cast(pl.Utf8))
-    )
-    linked = pl.concat(
-        [
-            elements.drop("pl_id2"),
-            elements.drop("pl_id").rename({"pl_id2": "pl_id"}).select(elements.drop("pl_id2").columns),
-        ]
-    ).filter(pl.col("pl_id").is_not_null())
-    truth = linked.filter("candidate").select("pl_id", "osm_id").unique().sort("pl_id", "osm_id")
-    members = linked.filter(pl.col("role").is_in(["platform", "stop"])).select(
-        "pl_id", "role", pl.col("elem").alias("type"), pl.col("id").alias("ref")
-    )
+    elements, nodes, ways = _with_ids(_elements(_enrich(platforms, sp), sp, rng), rng)
+    truth, members = _links(elements)
     tag_cols = list(osm_elements.TAG_KEYS)
     return OsmWorld(
         nodes=nodes.select("id", "lat", "lon", *tag_cols),

@@ -87,8 +87,8 @@ def extras(sp: pl.DataFrame, platforms: pl.DataFrame, template: pl.DataFrame, rn
     return pl.concat([template.clear(), frame], how="diagonal_relaxed").select(template.columns)
 
 
-def outlines(ways: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Corner nodes of each way (a closed rectangle around its centre) and the way->node list."""
+def outlines(ways: pl.DataFrame) -> pl.DataFrame:
+    """Corner nodes of each way (a rectangle around its centre), four per way in way order."""
     n = ways.height
     rail = (ways["kind"] == "rail").to_numpy()
     half_len = np.where(rail, 90.0, 10.0)  # platforms are long and narrow, stations compact
@@ -101,5 +101,4 @@ def outlines(ways: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     east = along * np.sin(b) + across * np.cos(b)
     north = along * np.cos(b) - across * np.sin(b)
     lat, lon = geo.offset(ways["lat"].to_numpy()[way_idx], ways["lon"].to_numpy()[way_idx], east, north)
-    nodes = pl.DataFrame({"way": way_idx, "corner": np.tile(np.arange(4), n), "lat": lat, "lon": lon})
-    return nodes, nodes.select("way", "corner")
+    return pl.DataFrame({"way": way_idx, "corner": np.tile(np.arange(4), n), "lat": lat, "lon": lon})
