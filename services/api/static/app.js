@@ -99,17 +99,16 @@ function pick(kind, feature) {
 
 /** Load what the viewport endpoints leave out: problem priorities and every match's line. */
 async function refreshSnapshotLayers() {
-  const jobs = [[loadPriorities, (v) => overlay.setPriorities(v), "Problem rings"],
-    [loadMatchLinks, (v) => overlay.setLinks(v), "Lines to every match"]];
-  await Promise.all(jobs.map(async ([load, apply, what]) => {
-    try {
-      apply(await load());
-    } catch (err) {
-      // Before the first publication the map notice already says so: no second message.
-      const text = err.status === 503 ? "" : friendly(err, "this");
-      if (text) toast(`${what} unavailable: ${text}`, "warn");
-    }
-  }));
+  loadMatchLinks().then((links) => overlay.setLinks(links))
+    // Without it each stop still gets the line to its nearest match (from /api/stops).
+    .catch((err) => console.warn("matches unavailable", err));
+  try {
+    overlay.setPriorities(await loadPriorities());
+  } catch (err) {
+    // Before the first publication the map notice already says so: no second message.
+    const text = err.status === 503 ? "" : friendly(err, "problems");
+    if (text) toast(`Problem rings unavailable: ${text}`, "warn");
+  }
 }
 
 /** A new snapshot went live: reload everything that shows published data. */

@@ -3,6 +3,7 @@
 import {
   LINK, OSM_MATCHED, OSM_UNMATCHED, PRIORITY_COLORS, stopColor,
 } from "./legend.js";
+import { project } from "./mercator.js";
 
 const HIT_RADIUS = 9;
 
@@ -65,58 +66,74 @@ export class Overlay {
     return props.problem_priority ?? this.priorities.get(props.sloid) ?? null;
   }
 
+  /** A projector for this frame: [lon, lat] -> screen [x, y] (the origin is computed once). */
+  projector() {
+    const o = this.map.origin();
+    const zoom = this.map.zoom;
+    return ([lon, lat]) => {
+      const p = project(lon, lat, zoom);
+      return [p.x - o.x, p.y - o.y];
+    };
+  }
+
   draw(ctx) {
-    const map = this.map;
-    this.size = markerSize(map.zoom);
+    this.size = markerSize(this.map.zoom);
+    const xy = this.projector();
+    this.drawLinks(ctx, xy);
+    this.drawOsm(ctx, xy);
+    this.drawStops(ctx, xy);
+    if (this.selected) this.drawSelected(ctx);
+  }
+
+  drawLinks(ctx, xy) {
     ctx.lineWidth = 1.5;
     ctx.strokeStyle = LINK;
     ctx.beginPath();
     for (const f of this.stops) {
       const p = f.properties;
-      const [x1, y1] = map.toScreen(...f.geometry.coordinates);
+      const [x1, y1] = xy(f.geometry.coordinates);
       for (const osmId of this.links.get(p.sloid) ?? (p.osm_id ? [p.osm_id] : [])) {
         const target = this.osmById.get(osmId);
         if (!target) continue; // outside the view, or beyond the layer's limit
-        const [x2, y2] = map.toScreen(...target.geometry.coordinates);
+        const [x2, y2] = xy(target.geometry.coordinates);
         ctx.moveTo(x1, y1);
         ctx.lineTo(x2, y2);
       }
     }
     ctx.stroke();
-    for (const f of this.osm) this.drawOsm(ctx, f);
-    for (const f of this.stops) this.drawStop(ctx, f);
-    if (this.selected) this.drawSelected(ctx);
   }
 
-  drawOsm(ctx, f) {
-    const [x, y] = this.map.toScreen(...f.geometry.coordinates);
-    const matched = f.properties.matched;
+  // Markers are drawn one path per colour, not one per feature: thousands of fill() calls
+  // cost more than the geometry itself.
+  drawOsm(ctx, xy) {
     const half = this.size.osm;
-    ctx.fillStyle = matched ? OSM_MATCHED : "#fff";
-    ctx.strokeStyle = matched ? "#fff" : OSM_UNMATCHED;
-    ctx.lineWidth = matched ? 1 : 2;
-    ctx.fillRect(x - half, y - half, half * 2, half * 2);
-    ctx.strokeRect(x - half, y - half, half * 2, half * 2);
+    const groups = { matched: new Path2D(), unmatched: new Path2D() };
+    for (const f of this.osm) {
+      const [x, y] = xy(f.geometry.coordinates);
+      groups[f.properties.matched ? "matched" : "unmatched"].rect(x - half, y - half, half * 2, half * 2);
+    }
+    paint(ctx, groups.matched, OSM_MATCHED, "#fff", 1);
+    paint(ctx, groups.unmatched, "#fff", OSM_UNMATCHED, 2);
   }
 
-  drawStop(ctx, f) {
-    const [x, y] = this.map.toScreen(...f.geometry.coordinates);
-    const priority = this.priorityOf(f.properties);
+  drawStops(ctx, xy) {
     const { stop: radius, ring } = this.size;
-    if (priority) {
-      ctx.beginPath();
-      ctx.arc(x, y, radius + ring, 0, 2 * Math.PI);
-      ctx.strokeStyle = PRIORITY_COLORS[priority] || PRIORITY_COLORS[3];
-      ctx.lineWidth = ring;
-      ctx.stroke();
+    const rings = new Map();
+    const fills = new Map();
+    const add = (groups, key, x, y, r) => {
+      if (!groups.has(key)) groups.set(key, new Path2D());
+      const path = groups.get(key);
+      path.moveTo(x + r, y);
+      path.arc(x, y, r, 0, 2 * Math.PI);
+    };
+    for (const f of this.stops) {
+      const [x, y] = xy(f.geometry.coordinates);
+      const priority = this.priorityOf(f.properties);
+      if (priority) add(rings, PRIORITY_COLORS[priority] || PRIORITY_COLORS[3], x, y, radius + ring);
+      add(fills, stopColor(f.properties.match_type), x, y, radius);
     }
-    ctx.beginPath();
-    ctx.arc(x, y, radius, 0, 2 * Math.PI);
-    ctx.fillStyle = stopColor(f.properties.match_type);
-    ctx.fill();
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = radius > 3 ? 1.2 : 0.6;
-    ctx.stroke();
+    for (const [color, path] of rings) paint(ctx, path, null, color, ring);
+    for (const [color, path] of fills) paint(ctx, path, color, "#fff", radius > 3 ? 1.2 : 0.6);
   }
 
   drawSelected(ctx) {
@@ -145,8 +162,9 @@ export class Overlay {
   hit(x, y) {
     let best = null;
     let bestD = HIT_RADIUS * HIT_RADIUS;
+    const xy = this.projector();
     const consider = (kind, f) => {
-      const [fx, fy] = this.map.toScreen(...f.geometry.coordinates);
+      const [fx, fy] = xy(f.geometry.coordinates);
       const d = (fx - x) ** 2 + (fy - y) ** 2;
       if (d <= bestD) {
         bestD = d;
@@ -174,6 +192,17 @@ export class Overlay {
     this.tip.style.transform = `translate(${Math.round(x + 12)}px, ${Math.round(y + 12)}px)`;
     this.tip.hidden = false;
   }
+}
+
+/** Fill and/or stroke one path. */
+function paint(ctx, path, fill, stroke, width) {
+  if (fill) {
+    ctx.fillStyle = fill;
+    ctx.fill(path);
+  }
+  ctx.strokeStyle = stroke;
+  ctx.lineWidth = width;
+  ctx.stroke(path);
 }
 
 /** A one-line description of a marker, for the hover tip. */
