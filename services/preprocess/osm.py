@@ -12,7 +12,8 @@ import polars as pl
 
 from preprocess import osm_tags
 from preprocess.errors import SourceError
-from preprocess.osm_read import is_pbf, read_pbf, read_xml
+from preprocess.osm_read import OverpassExtension, read_with_osmium, read_xml
+from preprocess.validate import blank_to_null
 
 TAG_COLUMNS = {  # frame column -> OSM keys, first present wins
     "name": ("name",),
@@ -27,13 +28,12 @@ TAG_COLUMNS = {  # frame column -> OSM keys, first present wins
     "wikidata": ("wikidata",),
 }
 CLASS_KEYS = ("public_transport", "railway", "amenity", "aerialway", "tram")
+TAG_FIELDS = sorted({k for keys in TAG_COLUMNS.values() for k in keys} | set(CLASS_KEYS))
 ELEMENT_SCHEMA = {
     "osm_id": pl.String,
     "osm_type": pl.String,
     "lon": pl.Float64,
     "lat": pl.Float64,
-    **{c: pl.String for c in TAG_COLUMNS},
-    **{f"_{k}": pl.String for k in CLASS_KEYS},
     "tags": pl.String,
 }
 ROUTE_SCHEMA = {
@@ -64,16 +64,32 @@ def read_osm(path: Path) -> OsmResult:
     if not path.is_file():
         raise SourceError("osm", str(path), "file not found")
     collector = _Collector()
-    (read_pbf if is_pbf(path) else read_xml)(path, collector)
+    try:
+        read_with_osmium(path, collector)
+    except OverpassExtension:
+        collector = _Collector()  # start over with the slower reader that knows `<center>`
+        read_xml(path, collector)
     return collector.result()
 
 
 def _record(osm_id: str, osm_type: str, lon: float, lat: float, tags: dict[str, str]) -> tuple:
-    """One element row: fixed columns, class tags, then the kept tags as JSON."""
-    kept = osm_tags.kept_tags(tags)
-    named = [next((tags[k] for k in keys if tags.get(k)), None) for keys in TAG_COLUMNS.values()]
-    classes = [tags.get(k) for k in CLASS_KEYS]
-    return (osm_id, osm_type, lon, lat, *named, *classes, orjson.dumps(kept).decode())
+    """One element row: id, type, position and the kept tags as JSON (columns come later)."""
+    return (osm_id, osm_type, lon, lat, orjson.dumps(osm_tags.kept_tags(tags)).decode())
+
+
+def _with_tag_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Pull the named tag columns out of the JSON, vectorized; blank values count as absent."""
+    decoded = pl.col("tags").str.json_decode(pl.Struct({k: pl.String for k in TAG_FIELDS}))
+    frame = frame.with_columns(decoded.alias("_t"))
+    return frame.with_columns(
+        *(pl.coalesce([_tag(k) for k in keys]).alias(col) for col, keys in TAG_COLUMNS.items()),
+        *(pl.col("_t").struct.field(k).alias(f"_{k}") for k in CLASS_KEYS),
+    ).drop("_t")
+
+
+def _tag(key: str) -> pl.Expr:
+    """One decoded tag, blank as null."""
+    return blank_to_null(pl.col("_t").struct.field(key))
 
 
 class _Collector:
@@ -135,7 +151,8 @@ class _Collector:
     def result(self) -> OsmResult:
         """Build the frames once the whole file has been read."""
         rows = self.stops + self._way_rows()
-        elements = _classified(pl.DataFrame(rows, schema=ELEMENT_SCHEMA, orient="row"))
+        frame = pl.DataFrame(rows, schema=ELEMENT_SCHEMA, orient="row")
+        elements = _classified(_with_tag_columns(frame))
         routes = _with_direction_and_master(
             pl.DataFrame(self.routes, schema=ROUTE_SCHEMA, orient="row"), self.masters
         )

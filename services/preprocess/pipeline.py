@@ -78,8 +78,9 @@ async def preprocess_run(
             timings[name] = round(time.perf_counter() - started, 3)
         await report("preprocess: staging", 3, STEPS)
         started = time.perf_counter()
-        await create_run_schema(conn, schema)
-        run.summary["rows"] = await stage_frames(conn, schema, run.frames)
+        async with conn.transaction():  # one commit: the schema appears whole or not at all
+            await create_run_schema(conn, schema)
+            run.summary["rows"] = await stage_frames(conn, schema, run.frames)
         timings["staging"] = round(time.perf_counter() - started, 3)
         await report("preprocess: staged", STEPS, STEPS)
     except BaseException:

@@ -52,32 +52,45 @@ async def drop_run_schema(conn: asyncpg.Connection, schema: str) -> None:
     await conn.execute(f'DROP SCHEMA IF EXISTS "{check_schema_name(schema)}" CASCADE')
 
 
-def table_ddl(schema: str, table: str, frame: pl.DataFrame) -> list[str]:
-    """CREATE TABLE and indexes; lon/lat tables get a generated Point geometry in EPSG:4326."""
+def table_ddl(schema: str, table: str, frame: pl.DataFrame) -> str:
+    """CREATE TABLE; lon/lat tables get a generated Point geometry in EPSG:4326."""
     cols = [f'"{name}" {SQL_TYPES[dtype.base_type()]}' for name, dtype in frame.schema.items()]
-    qualified = f'"{schema}"."{table}"'
-    has_point = {"lon", "lat"} <= set(frame.columns)
-    if has_point:
+    if has_point(frame):
         cols.append(
             "geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"
         )
-    statements = [f"CREATE TABLE {qualified} ({', '.join(cols)})"]
-    if has_point:
-        statements.append(f"CREATE INDEX ON {qualified} USING gist (geom)")
-    statements += [
-        f'CREATE INDEX ON {qualified} ("{c}")' for c in KEY_INDEXES.get(table, ()) if c in frame.columns
-    ]
-    return statements
+    return f'CREATE TABLE "{schema}"."{table}" ({", ".join(cols)})'
+
+
+def index_ddl(schema: str, table: str, frame: pl.DataFrame) -> list[str]:
+    """A GiST index on the geometry and B-tree indexes on the ids the later phases look up."""
+    qualified = f'"{schema}"."{table}"'
+    statements = [f"CREATE INDEX ON {qualified} USING gist (geom)"] if has_point(frame) else []
+    keys = [c for c in KEY_INDEXES.get(table, ()) if c in frame.columns]
+    return statements + [f'CREATE INDEX ON {qualified} ("{c}")' for c in keys]
+
+
+def analyze_ddl(schema: str, table: str, frame: pl.DataFrame) -> str:
+    """ANALYZE only the columns queries filter or join on: wide text (tags JSON) costs seconds."""
+    columns = [c for c in KEY_INDEXES.get(table, ()) if c in frame.columns]
+    if has_point(frame):
+        columns.append("geom")
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return f'ANALYZE "{schema}"."{table}" ({quoted})' if columns else f'ANALYZE "{schema}"."{table}"'
+
+
+def has_point(frame: pl.DataFrame) -> bool:
+    """Frames with lon and lat become tables with a point geometry."""
+    return {"lon", "lat"} <= set(frame.columns)
 
 
 async def stage_frames(
     conn: asyncpg.Connection, schema: str, frames: Mapping[str, pl.DataFrame]
 ) -> dict[str, int]:
-    """Create one table per frame and bulk load it with COPY; returns row counts."""
-    counts = {}
+    """Create one table per frame, COPY it in, then index and analyze it; returns row counts."""
+    check_schema_name(schema)
     for table, frame in frames.items():
-        for statement in table_ddl(check_schema_name(schema), table, frame):
-            await conn.execute(statement)
+        await conn.execute(table_ddl(schema, table, frame))
         if frame.height:
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False, null_value=NULL)
@@ -85,9 +98,11 @@ async def stage_frames(
             await conn.copy_to_table(
                 table, source=buffer, schema_name=schema, columns=frame.columns, format="csv", null=NULL
             )
-        await conn.execute(f'ANALYZE "{schema}"."{table}"')
-        counts[table] = frame.height
-    return counts
+        # Indexes built after the load are bulk builds, far faster than row-by-row maintenance.
+        for statement in index_ddl(schema, table, frame):
+            await conn.execute(statement)
+        await conn.execute(analyze_ddl(schema, table, frame))
+    return {table: frame.height for table, frame in frames.items()}
 
 
 async def load_frames(conn: asyncpg.Connection, schema: str) -> dict[str, pl.DataFrame]:

@@ -213,3 +213,13 @@ def test_truncated_pbf_is_a_source_error(tmp_path):
     cut.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(SourceError, match="PBF"):
         read_osm(cut)
+
+
+def test_format_comes_from_the_bytes_not_the_name(tmp_path):
+    xml = write_osm(tmp_path / "interpreter", NODES[:2])
+    assert read_osm(xml).elements.height == 2
+    pbf = tmp_path / "download.bin"
+    with osmium.SimpleWriter(str(tmp_path / "x.osm.pbf")) as writer:
+        writer.add_node(parsed_nodes()[0])
+    pbf.write_bytes((tmp_path / "x.osm.pbf").read_bytes())
+    assert read_osm(pbf).elements["osm_id"].to_list() == ["2"]
