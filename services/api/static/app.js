@@ -2,7 +2,7 @@
 
 import { friendly } from "./api.js";
 import { StopDetail } from "./detail.js";
-import { debounce, h, replace, toast } from "./dom.js";
+import { debounce, replace, toast } from "./dom.js";
 import { formatHash, parseHash } from "./hash.js";
 import { ViewportLayers, loadMatchLinks, loadPriorities } from "./layers.js";
 import { legend } from "./legend.js";
@@ -23,6 +23,8 @@ const map = new SlippyMap($("map"), { center: [view.lon, view.lat], zoom: view.z
 const overlay = new Overlay(map, pick);
 const layers = new ViewportLayers(map, overlay, notice);
 let currentStop = null;
+let centreOnLoad = false; // move the map to the stop being opened, even if it is on screen
+let problemsLoaded = false; // the problem list loads when its tab is first shown
 
 const key = legend();
 key.open = $("map").clientHeight >= 640; // on a short screen the legend starts folded
@@ -44,8 +46,8 @@ function showTab(name, focus = false) {
     if (on && focus) tab.focus();
   }
   if (name === "stats") showStats($("panel-stats"));
-  if (name === "problems" && !problems.loaded) {
-    problems.loaded = true;
+  if (name === "problems" && !problemsLoaded) {
+    problemsLoaded = true;
     problems.load(0);
   }
 }
@@ -62,7 +64,7 @@ function writeHash(push = false) {
 /** Open a stop in the side panel; `centre` also moves the map to it. */
 function openStop(sloid, { centre = false, push = true } = {}) {
   currentStop = sloid;
-  detail.centreNext = centre;
+  centreOnLoad = centre;
   $("tab-stop").hidden = false;
   showTab("stop");
   detail.open(sloid);
@@ -81,7 +83,7 @@ function stopLoaded({ stop, matches }) {
   overlay.select({ sloid: stop.sloid, lon: stop.lon, lat: stop.lat, matches });
   const [x, y] = map.toScreen(stop.lon, stop.lat);
   const offScreen = x < 0 || y < 0 || x > map.width || y > map.height;
-  if (detail.centreNext || offScreen) map.setView(stop.lon, stop.lat, Math.max(map.zoom, STOP_ZOOM));
+  if (centreOnLoad || offScreen) map.setView(stop.lon, stop.lat, Math.max(map.zoom, STOP_ZOOM));
 }
 
 /** A marker was clicked on the map. */
@@ -116,8 +118,8 @@ function published() {
   toast("A new snapshot was published; the map is refreshed.", "ok");
   layers.load();
   refreshSnapshotLayers();
-  problems.loaded = !$("panel-problems").hidden;
-  if (problems.loaded) problems.load(0);
+  problemsLoaded = !$("panel-problems").hidden;
+  if (problemsLoaded) problems.load(0);
   if (!$("panel-stats").hidden) showStats($("panel-stats"));
   if (currentStop) detail.markStale(); // re-rendering now would drop what the user is typing
 }
@@ -175,4 +177,3 @@ refreshSnapshotLayers();
 if (initial.stop) openStop(initial.stop, { centre: !initial.map, push: false });
 else showTab("search");
 writeHash();
-document.body.append(h("span", { id: "app-ready", hidden: true }));
