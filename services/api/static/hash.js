@@ -7,7 +7,12 @@ export function parseHash(hash) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
     const key = part.slice(0, eq);
-    const value = decodeURIComponent(part.slice(eq + 1));
+    let value;
+    try {
+      value = decodeURIComponent(part.slice(eq + 1));
+    } catch {
+      continue; // a hand-edited, malformed escape: ignore that part, keep the rest
+    }
     if (key === "map") out.map = parseView(value);
     if (key === "stop" && value) out.stop = value;
   }
