@@ -57,12 +57,15 @@ def read_table(archive: zipfile.ZipFile, path: Path, member: str) -> pl.DataFram
     data = _member_bytes(archive, path, member)
     where = f"{path}!{member}"
     check_text(data, "gtfs", where, sep=",")
+    wanted = TABLE_COLUMNS[member]
+    # Parse only the wanted columns: trips.txt alone has a million rows of columns we never use.
+    header = pl.read_csv(io.BytesIO(data), infer_schema=False, n_rows=0).columns
+    selected = [c for c in header if c.strip() in wanted]
     try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=selected or None)
     except pl.exceptions.PolarsError as exc:
         raise SourceError("gtfs", where, f"unreadable CSV: {str(exc).splitlines()[0]}") from exc
     frame = frame.rename({c: c.strip() for c in frame.columns})
-    wanted = TABLE_COLUMNS[member]
     missing = [c for c, required in wanted.items() if required and c not in frame.columns]
     if missing:
         raise SourceError("gtfs", where, f"missing column(s) {', '.join(missing)}", 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -42,12 +43,24 @@ def check_text(data: bytes, source: str, file: str, sep: str = ";") -> None:
     body = data[len(BOM) :] if data.startswith(BOM) else data
     if not body.strip():
         raise SourceError(source, file, "empty file")
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        raise SourceError(source, file, f"not UTF-8 (byte {exc.start})", line) from exc
+    offset = _first_invalid_utf8(body)
+    if offset is not None:
+        line = body.count(b"\n", 0, offset) + 1
+        raise SourceError(source, file, f"not UTF-8 (byte {offset})", line)
     _check_last_line(body, source, file, sep)
+
+
+def _first_invalid_utf8(body: bytes, step: int = 8 << 20) -> int | None:
+    """Offset of the first invalid UTF-8 byte; decoded in slices so no full copy is made."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
+    for start in range(0, len(body), step):
+        try:
+            decoder.decode(view[start : start + step], final=start + step >= len(body))
+        except UnicodeDecodeError as exc:
+            # The decoder may hold back up to 3 bytes of a split character from the slice before.
+            return start + exc.start - len(decoder.getstate()[0])
+    return None
 
 
 def _check_last_line(body: bytes, source: str, file: str, sep: str) -> None:
