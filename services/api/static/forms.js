@@ -94,7 +94,7 @@ export function manualMatchSection(sloid, changed) {
   const author = authorInput();
   const list = h("div", { class: "decisions" });
   const form = h("form", { class: "manual" },
-    h("p", { class: "muted small" }, "Tip: click an OSM square on the map to fill in its id."),
+    h("p", { class: "muted small" }, "Tip: click an OSM square on the map to fill in its id (Shift+click where it hides under the stop)."),
     h("div", { class: "row" }, labelled("OSM id", osmId), labelled("Action", action)),
     h("div", { class: "row" }, labelled("Note", note), labelled("Author", author)),
     h("button", { type: "submit" }, "Save decision"));

@@ -30,7 +30,7 @@ export class Overlay {
     this.tip.hidden = true;
     map.container.append(this.tip);
     map.on("draw", (ctx) => this.draw(ctx));
-    map.on("click", (x, y) => this.click(x, y));
+    map.on("click", (x, y, e) => this.click(x, y, e.shiftKey));
     map.on("hover", (x, y) => this.hover(x, y));
     map.on("leave", () => { this.tip.hidden = true; });
   }
@@ -159,25 +159,27 @@ export class Overlay {
   }
 
   /** The nearest marker within the hit radius of a screen point: {kind, feature} or null. */
-  hit(x, y) {
-    let best = null;
-    let bestD = HIT_RADIUS * HIT_RADIUS;
+  hit(x, y, osmFirst = false) {
     const xy = this.projector();
-    const consider = (kind, f) => {
-      const [fx, fy] = xy(f.geometry.coordinates);
-      const d = (fx - x) ** 2 + (fy - y) ** 2;
-      if (d <= bestD) {
-        bestD = d;
-        best = { kind, feature: f };
+    const nearest = (features, kind) => {
+      let best = null;
+      for (const f of features) {
+        const [fx, fy] = xy(f.geometry.coordinates);
+        const d = (fx - x) ** 2 + (fy - y) ** 2;
+        if (d <= HIT_RADIUS * HIT_RADIUS && (!best || d < best.d)) best = { kind, feature: f, d };
       }
+      return best;
     };
-    for (const f of this.osm) consider("osm", f);
-    for (const f of this.stops) consider("stop", f); // stops win ties: they are drawn on top
-    return best;
+    const osm = nearest(this.osm, "osm");
+    const stop = nearest(this.stops, "stop");
+    // A platform node often sits within a pixel of its official stop: Shift+click asks for OSM.
+    if (osmFirst) return osm ?? stop;
+    if (!osm || !stop) return osm ?? stop;
+    return stop.d <= osm.d ? stop : osm; // stops win ties: they are drawn on top
   }
 
-  click(x, y) {
-    const found = this.hit(x, y);
+  click(x, y, osmFirst) {
+    const found = this.hit(x, y, osmFirst);
     if (found) this.onPick(found.kind, found.feature);
   }
 
