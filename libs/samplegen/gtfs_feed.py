@@ -111,7 +111,7 @@ def _stop_times_chunk(p: Patterns, trips: pl.DataFrame, stop_ids: pl.Series) -> 
     pattern = trips["pattern"].to_numpy()
     lens = p.length[pattern]
     row_trip = np.repeat(np.arange(len(pattern)), lens)
-    seq = np.arange(lens.sum()) - np.repeat(np.r_[0, np.cumsum(lens)[:-1]], lens)
+    seq = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
     flat = p.offset[pattern][row_trip] + seq
     arrive = trips["start"].to_numpy()[row_trip] + p.elapsed[flat]
     frame = pl.DataFrame(

@@ -51,7 +51,7 @@ def build_patterns(
     codes = pats["code"].explode().to_numpy()
     # 1-4 minutes between stops, the same for every trip of a pattern
     hops = rng.integers(60, 241, len(codes))
-    offset = np.r_[0, np.cumsum(length)[:-1]]
+    offset = np.cumsum(length) - length
     hops[offset] = 0
     elapsed = np.cumsum(hops) - np.repeat(np.cumsum(hops)[offset], length)
     return Patterns(pats.drop("code", "sp_id"), offset, length, codes, elapsed)
@@ -69,7 +69,7 @@ def trip_counts(patterns: Patterns, total: int | None, rng) -> np.ndarray:
 def trip_frame(patterns: Patterns, counts: np.ndarray, rng) -> pl.DataFrame:
     """One row per trip: pattern, number within the pattern, start second, service."""
     pattern = np.repeat(np.arange(len(counts)), counts)
-    number = np.arange(len(pattern)) - np.repeat(np.r_[0, np.cumsum(counts)[:-1]], counts) + 1
+    number = np.arange(len(pattern)) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     start = 5 * 3600 + rng.integers(0, 19 * 3600, len(pattern))  # 05:00 to midnight
     service = rng.integers(0, 3, len(pattern))
     return pl.DataFrame({"pattern": pattern, "number": number, "start": start, "service": service})

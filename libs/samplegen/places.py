@@ -182,7 +182,7 @@ def _lakes_and_mountains(towns: pl.DataFrame, scale: float, rng) -> pl.DataFrame
                 }
             )
         )
-    return pl.concat(parts)
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 def _official_names(sp: pl.DataFrame, towns: pl.DataFrame, rng) -> np.ndarray:

@@ -105,7 +105,15 @@ def build_lines(sp: pl.DataFrame, platforms: pl.DataFrame, rng) -> Lines:
         for (town, seq), ref in zip(found, _refs(family, len(found), rank), strict=True):
             rows.append((len(rows), family, _MODE[family], str(ref), int(op[seq[0]]), town))
             stops.append((len(rows) - 1, seq))
-    lines = pl.DataFrame(rows, schema=["line_id", "family", "mode", "ref", "op_id", "town"], orient="row")
+    schema = {
+        "line_id": pl.Int64,
+        "family": pl.Utf8,
+        "mode": pl.Utf8,
+        "ref": pl.Utf8,
+        "op_id": pl.UInt32,
+        "town": pl.Utf8,
+    }
+    lines = pl.DataFrame(rows, schema=schema, orient="row")
     return Lines(lines=lines, stops=_directions(stops, pl_first, n_pl))
 
 

@@ -54,3 +54,10 @@ def test_a_tiny_scale_still_makes_a_complete_region(tmp_path):
 def test_scale_must_be_positive(tmp_path):
     with pytest.raises(ValueError):
         generate(0, 1, tmp_path)
+
+
+def test_a_region_without_any_line_still_writes_valid_files(tmp_path):
+    counts = generate(0.0001, 9, tmp_path)  # this seed draws no line at all
+    assert counts["lines"] == 0 and counts["gtfs_stop_times"] == 0
+    assert read_member(tmp_path / "gtfs.zip", "stop_times.txt").columns[0] == "trip_id"
+    assert (tmp_path / "osm.osm").read_text().rstrip().endswith("</osm>")
