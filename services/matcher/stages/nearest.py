@@ -14,8 +14,15 @@ from matcher.stages.candidates import (
 
 
 def _candidates(ctx: Context) -> pl.DataFrame:
-    """Open pairs within the radius, minus those whose local_ref contradicts the designation."""
-    return near(ctx, ctx.profile.nearest_max_m).filter(~local_ref_contradicts() & ~nearer_stop_elsewhere(ctx))
+    """Open pairs within the radius, minus those whose local_ref contradicts the designation,
+    and minus lone stop_positions where the stop also has a platform-like candidate."""
+    edges = near(ctx, ctx.profile.nearest_max_m).filter(
+        ~local_ref_contradicts() & ~nearer_stop_elsewhere(ctx)
+    )
+    # A lone stop_position on the road is often shared by the platforms on both sides: it
+    # should not make a stop's own platform look ambiguous.
+    lone = (pl.col("unit_kind") == "single") & (pl.col("rep_kind") == "stop_position")
+    return edges.filter(~lone | lone.all().over("sloid"))
 
 
 def _one_claim(edges: pl.DataFrame) -> pl.DataFrame:

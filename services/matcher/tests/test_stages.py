@@ -204,3 +204,15 @@ def _without(*stages):
     for s in stages:
         profile = profile.without(s)
     return profile
+
+
+def test_a_shared_stop_position_does_not_make_the_own_platform_ambiguous():
+    # Two platforms either side of the road with one stop_position between them, no keys:
+    # the stop_position (9 m) would fail the ratio test against the own platform (2 m).
+    atlas = atlas_frame(stop(UIC, 0, -10, sloid="a"), stop(UIC, 0, 10, sloid="b"))
+    osm = osm_frame(
+        element("platform", 0, -12, "pa"),
+        element("stop_position", 0, -1, "mid"),
+        element("platform", 0, 12, "pb"),
+    )
+    assert types(match(atlas, osm)) == {("a", "pa"): "nearest", ("b", "pb"): "nearest"}
