@@ -142,7 +142,9 @@ def match_itineraries(
         rel.join(families.select("family", "route_id"), on="family")
         .join(itin, on="route_id", suffix="_gtfs")
         .with_columns(
-            odir=pl.col("direction").replace_strict({"H": 0, "R": 1}, default=None, return_dtype=pl.Int32)
+            odir=pl.col("direction")
+            .cast(pl.String)
+            .replace_strict({"H": 0, "R": 1}, default=None, return_dtype=pl.Int32)
         )
     )
     # An OSM relation without a direction tag may match either direction.
