@@ -11,10 +11,21 @@ from matcher.profiles import Profile
 INF = float("inf")
 
 
+KEY_TAGS = ("name", "uic_name", "uic_ref", "local_ref", "gtfs_name")
+
+
+def blank_to_null(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """Blank key texts as null: staged frames keep '' apart from NULL, and '' is no key."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c) for c in present
+    )
+
+
 def prepare_elements(osm: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """Matchable OSM elements (stations excluded) with x, y and a numeric uic."""
     kept = osm.filter(~pl.col("kind").is_in(list(profile.excluded_kinds)))
-    kept = kept.with_columns(
+    kept = blank_to_null(kept, KEY_TAGS).with_columns(
         uic=pl.col("uic_ref").str.strip_chars().cast(pl.Int64, strict=False),
         is_tram=pl.col("is_tram").fill_null(False),
     )
@@ -23,6 +34,7 @@ def prepare_elements(osm: pl.DataFrame, profile: Profile) -> pl.DataFrame:
 
 def official_groups(atlas: pl.DataFrame) -> pl.DataFrame:
     """Atlas stops with duplicate_group filled (same uic and designation) and a representative."""
+    atlas = blank_to_null(atlas, ("designation", "designation_official"))
     if "duplicate_group" not in atlas.columns or atlas["duplicate_group"].null_count() == len(atlas):
         key = pl.struct("uic", pl.col("designation").str.strip_chars())
         shared = (pl.col("designation").str.strip_chars().fill_null("") != "") & (pl.len().over(key) > 1)

@@ -96,3 +96,10 @@ def test_stations_are_never_matched_nor_listed():
     assert result.matches.is_empty()
     assert result.unmatched.to_dicts() == [{"side": "atlas", "id": "a", "isolated": True}]
     assert result.osm_units.filter(pl.col("osm_id") == "st").is_empty()
+
+
+def test_blank_texts_are_no_keys():
+    # Staged frames keep '' apart from NULL: a blank designation must not contradict "A".
+    atlas = atlas_frame(stop(UIC, 0, 0, "", sloid="a"))
+    osm = osm_frame(element("platform", 2, 0, "p", local_ref="A", uic_ref=""))
+    assert types(match(atlas, osm)) == {("a", "p"): "nearest"}
