@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,34 @@ def test_a_failed_run_names_the_bad_input_and_keeps_the_published_snapshot(stack
     # The lock was released: the next trigger is accepted.
     assert httpx.get(f"{stack.url}/api/status", timeout=5).json()["state"] == "failed"
     wait_for_run(stack, trigger(stack))
+
+
+def test_readers_never_see_an_error_or_a_partial_snapshot_during_publication(stack: LocalStack) -> None:
+    assert wait_for_run(stack, trigger(stack))["state"] == "idle"
+    expected = httpx.get(f"{stack.url}/api/stats", timeout=5).json()["totals"]
+    stop = threading.Event()
+    seen: list[tuple[str, int, Any]] = []
+
+    def poll() -> None:
+        with httpx.Client(base_url=stack.url, timeout=10) as client:
+            while not stop.is_set():
+                stats = client.get("/api/stats")
+                matches = client.get("/api/matches", params={"limit": 1})
+                seen.append(("stats", stats.status_code, stats.json().get("totals")))
+                seen.append(("matches", matches.status_code, matches.json().get("total")))
+
+    readers = [threading.Thread(target=poll) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(2):  # two more publications while the readers poll
+            assert wait_for_run(stack, trigger(stack))["state"] == "idle"
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert len(seen) > 20
+    assert {code for _, code, _ in seen} == {200}
+    # The same sources give the same snapshot: every answer is complete, none empty or partial.
+    assert all(body == expected for kind, _, body in seen if kind == "stats")
+    assert all(body == expected["matches"] for kind, _, body in seen if kind == "matches")
