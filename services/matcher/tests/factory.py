@@ -7,21 +7,12 @@ import math
 
 import polars as pl
 
+from matcher.official import ATLAS_COLUMNS
+
 BASE_LON, BASE_LAT = 8.54, 47.37
 _ids = itertools.count(1)
 
-ATLAS_SCHEMA = {
-    "sloid": pl.String,
-    "uic": pl.Int64,
-    "designation": pl.String,
-    "designation_official": pl.String,
-    "lon": pl.Float64,
-    "lat": pl.Float64,
-    "operator": pl.String,
-    "operator_number": pl.String,
-    "parent_sloid": pl.String,
-    "duplicate_group": pl.Int64,
-}
+ATLAS_SCHEMA = ATLAS_COLUMNS  # the atlas_stops contract
 OSM_TAGS = (
     "name",
     "uic_name",
