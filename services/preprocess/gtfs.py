@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +24,16 @@ class ParsedGtfs:
     routes: pl.DataFrame
     itineraries: pl.DataFrame
     itinerary_stops: pl.DataFrame
+    counts: dict[str, int] = field(default_factory=dict)  # trips and stop_times read
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The four frames by name (what the cache stores)."""
+        return {
+            "stops": self.stops,
+            "routes": self.routes,
+            "itineraries": self.itineraries,
+            "itinerary_stops": self.itinerary_stops,
+        }
 
 
 @dataclass
@@ -49,7 +59,8 @@ def parse_gtfs(path: Path) -> ParsedGtfs:
         trips = _trips(read_table(archive, path, "trips.txt"))
         codes = encode_stop_times(stop_time_chunks(archive, path), trips, stops)
     itineraries, calls = build_itineraries(codes, trips, stops, routes)
-    return ParsedGtfs(stops, routes, itineraries, calls)
+    counts = {"trips": trips.height, "stop_times": codes.height}
+    return ParsedGtfs(stops, routes, itineraries, calls, counts)
 
 
 def resolve(parsed: ParsedGtfs, atlas_stops: pl.DataFrame) -> GtfsResult:

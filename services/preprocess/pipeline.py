@@ -166,11 +166,11 @@ async def _gtfs_step(run: _Run) -> None:
         path = await run.fetch("gtfs")
         return stage_key(await asyncio.to_thread(file_hash, path)), path
 
-    parsed, _ = await _through_cache(
+    parsed, parsed_meta = await _through_cache(
         run,
         "gtfs_parsed",
         parsed_inputs,
-        lambda path: (vars(parse_gtfs(path)), {}),
+        _parse_gtfs_stage,
         may_reuse_latest=True,
     )
 
@@ -193,6 +193,13 @@ async def _gtfs_step(run: _Run) -> None:
             "gtfs_itinerary_stops": resolved["gtfs_itinerary_stops"],
         }
     )
+    run.summary["gtfs"] = parsed_meta
+
+
+def _parse_gtfs_stage(path: Path) -> tuple[dict[str, pl.DataFrame], dict]:
+    """The `parsed GTFS` stage: frames plus how many trips and stop times were read."""
+    parsed = parse_gtfs(path)
+    return parsed.frames(), parsed.counts
 
 
 async def _osm_step(run: _Run) -> None:

@@ -102,6 +102,7 @@ async def test_complete_run_stages_every_frame(conn, tmp_path):
         "element_type": 0,
     }
     assert summary["atlas"]["raw_rows"] == 8
+    assert summary["gtfs"] == {"trips": 4, "stop_times": 10}
     assert summary["cache_hits"] == {"atlas": False, "gtfs_parsed": False, "gtfs_identity": False}
     assert set(summary["timings"]) == {"atlas", "gtfs", "osm", "staging"}
     frames = await load_frames(conn, "run_a1")
@@ -120,6 +121,7 @@ async def test_atlas_cached_run_reuses_stages_without_the_static_files(conn, tmp
     assert summary["cache_hits"] == {"atlas": True, "gtfs_parsed": True, "gtfs_identity": True}
     assert summary["rows"]["atlas_stops"] == 7 and summary["rows"]["gtfs_itinerary_stops"] == 7
     assert summary["atlas"]["filter_counts"]["country"] == 1
+    assert summary["gtfs"] == {"trips": 4, "stop_times": 10}  # stage meta survives the cache
 
 
 async def test_stages_are_redone_only_when_their_inputs_or_products_change(conn, tmp_path):
