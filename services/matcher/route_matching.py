@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from matcher.assignment import mutual_best, unique_pairs
+from matcher.routes import norm_route_id
 from matcher.sequences import lcs_ratio, squeeze
 
 ROUTE_MATCH_SCHEMA = {
@@ -44,11 +45,6 @@ def osm_families(osm_routes: pl.DataFrame) -> pl.DataFrame:
             gtfs_route_id=pl.col("gtfs_route_id").drop_nulls().first(), ref=pl.col("ref").drop_nulls().first()
         )
     )
-
-
-def norm_route_id(expr: pl.Expr) -> pl.Expr:
-    """Route ids compared without case, spaces or a trailing timetable-year suffix."""
-    return expr.str.to_lowercase().str.replace_all(r"\s+", "").str.replace(r"-j\d{2}-\d+$", "")
 
 
 def _stop_overlap(edges: pl.DataFrame, osm_stops: pl.DataFrame, gtfs_stops: pl.DataFrame) -> pl.DataFrame:

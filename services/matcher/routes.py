@@ -11,49 +11,41 @@ DIRECTIONS = {0: "H", 1: "R"}
 TOKEN_SCHEMA = {"token": pl.String, "kind": pl.String}
 
 
-def itinerary_tokens(itins: pl.DataFrame | None) -> pl.DataFrame:
-    """(itinerary_id, token, kind): route:direction and route>headsign, per itinerary."""
-    if itins is None:
-        return pl.DataFrame(schema={"itinerary_id": pl.Int64, **TOKEN_SCHEMA})
-    base = itins.with_columns(
-        dir=pl.col("direction_id").replace_strict(DIRECTIONS, default=None, return_dtype=pl.String),
-        head=normalize(pl.col("headsign")),
-    )
-    parts = []
-    for route_col in ("route_id", "route_id_norm"):
-        for kind, sep in (("dir", ":"), ("head", ">")):
-            parts.append(
-                base.select(
-                    "itinerary_id",
-                    kind=pl.lit(kind),
-                    token=pl.concat_str(pl.col(route_col), pl.lit(sep), pl.col(kind)),
-                )
-            )
+def norm_route_id(expr: pl.Expr) -> pl.Expr:
+    """Route ids without case, spaces or the timetable year ("80-7-A-j24-1" -> "80-7-a-jxx-1").
+
+    Swiss route ids carry the timetable year, which OSM tags keep long after it changes; the
+    GTFS reader's route_id_norm writes it as "jXX"."""
+    return expr.str.to_lowercase().str.replace_all(r"\s+", "").str.replace(r"-j(?:\d{2}|xx)-", "-jxx-")
+
+
+def _tokens(
+    frame: pl.DataFrame, id_col: str, route: pl.Expr, direction: pl.Expr, head: pl.Expr
+) -> pl.DataFrame:
+    """(id, token, kind): "route:direction" (kind dir) and "route>destination" (kind head)."""
+    route = norm_route_id(route)
+    parts = [
+        frame.select(id_col, kind=pl.lit("dir"), token=pl.concat_str(route, pl.lit(":"), direction)),
+        frame.select(id_col, kind=pl.lit("head"), token=pl.concat_str(route, pl.lit(">"), head)),
+    ]
     return pl.concat(parts).drop_nulls("token").unique()
 
 
+def itinerary_tokens(itins: pl.DataFrame | None) -> pl.DataFrame:
+    """(itinerary_id, token, kind) per GTFS itinerary: its route with direction and headsign."""
+    if itins is None:
+        return pl.DataFrame(schema={"itinerary_id": pl.Int64, **TOKEN_SCHEMA})
+    direction = pl.col("direction_id").replace_strict(DIRECTIONS, default=None, return_dtype=pl.String)
+    return _tokens(itins, "itinerary_id", pl.col("route_id"), direction, normalize(pl.col("headsign")))
+
+
 def relation_tokens(osm_routes: pl.DataFrame | None) -> pl.DataFrame:
-    """(relation_id, token, kind) from gtfs:route_id with the direction or the destination."""
+    """(relation_id, token, kind) per OSM route: gtfs:route_id with direction and destination."""
     if osm_routes is None:
         return pl.DataFrame(schema={"relation_id": pl.Int64, **TOKEN_SCHEMA})
-    rel = osm_routes.with_columns(head=normalize(destination(pl.col("name"))))
-    return (
-        pl.concat(
-            [
-                rel.select(
-                    "relation_id",
-                    kind=pl.lit("dir"),
-                    token=pl.concat_str(pl.col("gtfs_route_id"), pl.lit(":"), pl.col("direction")),
-                ),
-                rel.select(
-                    "relation_id",
-                    kind=pl.lit("head"),
-                    token=pl.concat_str(pl.col("gtfs_route_id"), pl.lit(">"), pl.col("head")),
-                ),
-            ]
-        )
-        .drop_nulls("token")
-        .unique()
+    head = normalize(destination(pl.col("name")))
+    return _tokens(
+        osm_routes, "relation_id", pl.col("gtfs_route_id"), pl.col("direction").cast(pl.String), head
     )
 
 

@@ -5,6 +5,7 @@ import random
 import polars as pl
 
 from matcher.engine import match
+from matcher.routes import norm_route_id
 from matcher.sequences import lcs_length, lcs_ratio, squeeze
 from matcher.tests.factory import atlas_frame, element, osm_frame, stop, types
 
@@ -154,3 +155,15 @@ def test_route_stage_falls_back_to_the_direction_name():
     result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
     assert types(result)[("a", "p1")] == "route"
     assert ("a", "p2") not in types(result)
+
+
+def test_route_ids_from_another_timetable_year_pair_as_normalized():
+    atlas = atlas_frame(*(stop(8507000 + i, 300 * i, 0, sloid=f"s{i}") for i in range(3)))
+    osm = osm_frame(*(element("platform", 300 * i, 2, f"{i}") for i in range(3)))
+    routes, route_stops = osm_route_frames([(1, "80-5-A-j24-1", "H", "5", ["0", "1", "2"])])
+    gtfs = gtfs_frames([(11, "80-5-A-j25-1", 0, "E", ["s0", "s1", "s2"])])
+    gtfs["routes"] = gtfs["routes"].with_columns(route_id_norm=pl.lit("80-5-A-jXX-1"))
+    result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
+    rows = {(r["level"], r["method"]) for r in result.route_matches.to_dicts()}
+    assert rows == {("family", "normalized"), ("itinerary", "lcs")}
+    assert pl.select(norm_route_id(pl.lit(" 80-5-A-j24-1")))[0, 0] == "80-5-a-jxx-1"
