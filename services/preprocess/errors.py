@@ -10,6 +10,10 @@ SourceName = Literal["atlas", "osm", "gtfs", "boundary"]
 class SourceError(Exception):
     """A source could not be fetched or parsed; the run fails with this message in its status."""
 
+    # Downloads already retry transient HTTP errors; what reaches the consumer is final, so the
+    # consumer fails the run at once instead of re-parsing the same bad file.
+    retryable = False
+
     def __init__(
         self,
         source: str,
