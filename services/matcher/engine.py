@@ -106,7 +106,13 @@ def match(
     route_matches = None
     if osm_routes is not None and frames.get("routes") is not None:
         with clock.step("route_matching"):
-            route_matches = match_routes(frames, osm_routes, osm_route_stops, matches, el)
+            route_matches = match_routes(
+                frames,
+                osm_routes,
+                osm_route_stops,
+                matches.join(atlas.select("sloid", "uic"), on="sloid"),
+                el,
+            )
     return MatchResult(matches, unmatched, osm_units, clock.timings, route_matches)
 
 

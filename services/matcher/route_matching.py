@@ -89,31 +89,47 @@ def match_families(
 def osm_sequences(
     osm_routes: pl.DataFrame, osm_route_stops: pl.DataFrame, matches: pl.DataFrame, elements: pl.DataFrame
 ) -> pl.DataFrame:
-    """(relation_id, family, seq, ident): stops by matched sloid, else by UIC, else osm id."""
-    resolved = matches.group_by("osm_id").agg(sloid=pl.col("sloid").min())
-    stops = (
-        osm_route_stops.filter(pl.col("role").fill_null("").str.contains(r"^(platform|stop|)"))
-        .join(resolved, on="osm_id", how="left")
-        .join(elements.select("osm_id", "uic_ref"), on="osm_id", how="left")
+    """(relation_id, family, seq, ident, uic): stops by matched sloid, else UIC, else osm id.
+
+    `matches` carries the matched stop's uic next to its sloid."""
+    resolved = matches.group_by("osm_id").agg(sloid=pl.col("sloid").min(), uic=pl.col("uic").min())
+    role = pl.col("role").fill_null("")
+    stops = osm_route_stops.filter(role.str.contains(r"^(platform|stop|$)")).with_columns(
+        is_platform=role.str.starts_with("platform")
     )
-    ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), pl.col("uic_ref")), "osm_id")
+    # PTv2 lists each stop twice (stop_position and platform). The platforms carry the
+    # matches, so they alone make the sequence wherever a relation has any.
+    stops = stops.filter(pl.col("is_platform") | ~pl.col("is_platform").any().over("relation_id"))
+    stops = stops.join(resolved, on="osm_id", how="left").join(
+        elements.select("osm_id", uic_ref=pl.col("uic_ref").cast(pl.Int64, strict=False)),
+        on="osm_id",
+        how="left",
+    )
+    uic = pl.coalesce("uic", "uic_ref")
+    ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), uic.cast(pl.String)), "osm_id")
     fam = with_family(osm_routes).select("relation_id", "family")
     return (
         stops.join(fam, on="relation_id")
-        .select("relation_id", "family", "seq", ident=ident)
+        .select("relation_id", "family", "seq", ident=ident, uic=pl.coalesce(uic.cast(pl.String), "osm_id"))
         .sort("relation_id", "seq")
     )
 
 
 def gtfs_sequences(frames: dict) -> pl.DataFrame:
-    """(itinerary_id, route_id, seq, ident): stops by sloid, else by UIC."""
-    ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), pl.col("uic").cast(pl.String)))
+    """(itinerary_id, route_id, seq, ident, uic): stops by sloid, else by UIC."""
+    uic = pl.col("uic").cast(pl.String)
+    ident = pl.coalesce("sloid", pl.concat_str(pl.lit("uic:"), uic))
     return (
         frames["itinerary_stops"]
         .join(frames["itineraries"].select("itinerary_id", "route_id"), on="itinerary_id")
-        .select("itinerary_id", "route_id", "seq", ident=ident)
+        .select("itinerary_id", "route_id", "seq", ident=ident, uic=pl.coalesce(uic, "stop_id"))
         .sort("itinerary_id", "seq")
     )
+
+
+def sequence_score(a_ident: list, b_ident: list, a_uic: list, b_uic: list) -> float:
+    """LCS ratio by resolved identity, or by UIC where that agrees better (unresolved stops)."""
+    return max(lcs_ratio(squeeze(a_ident), squeeze(b_ident)), lcs_ratio(squeeze(a_uic), squeeze(b_uic)))
 
 
 def match_itineraries(
@@ -126,12 +142,12 @@ def match_itineraries(
     """Per OSM relation of a matched family: the best same-direction itinerary, ratio >= 0.8."""
     rel = (
         osm_seq.group_by("relation_id", "family", maintain_order=True)
-        .agg("ident")
+        .agg("ident", "uic")
         .join(osm_routes.select("relation_id", "direction"), on="relation_id")
     )
     itin = (
         gtfs_seq.group_by("itinerary_id", "route_id", maintain_order=True)
-        .agg("ident")
+        .agg("ident", "uic")
         .join(itineraries.select("itinerary_id", "direction_id", "trip_count"), on="itinerary_id")
     )
     cand = (
@@ -145,10 +161,8 @@ def match_itineraries(
     )
     # An OSM relation without a direction tag may match either direction.
     cand = cand.filter(pl.col("odir").is_null() | (pl.col("odir") == pl.col("direction_id")))
-    scores = [
-        lcs_ratio(squeeze(a), squeeze(b))
-        for a, b in zip(cand["ident"].to_list(), cand["ident_gtfs"].to_list(), strict=True)
-    ]
+    columns = [cand[c].to_list() for c in ("ident", "ident_gtfs", "uic", "uic_gtfs")]
+    scores = [sequence_score(*four) for four in zip(*columns, strict=True)]
     cand = cand.with_columns(score=pl.Series(scores, dtype=pl.Float64).round(4)).filter(
         pl.col("score") >= MIN_ITINERARY_RATIO
     )

@@ -167,3 +167,27 @@ def test_route_ids_from_another_timetable_year_pair_as_normalized():
     rows = {(r["level"], r["method"]) for r in result.route_matches.to_dicts()}
     assert rows == {("family", "normalized"), ("itinerary", "lcs")}
     assert pl.select(norm_route_id(pl.lit(" 80-5-A-j24-1")))[0, 0] == "80-5-a-jxx-1"
+
+
+def test_itinerary_sequences_use_platforms_and_fall_back_to_uic():
+    atlas = atlas_frame(*(stop(8508000 + i, 300 * i, 0, sloid=f"s{i}") for i in range(4)))
+    osm = osm_frame(
+        *(element("platform", 300 * i, 2, f"p{i}") for i in range(3)),
+        # The last platform is too far to match, but its uic_ref still names the stop.
+        element("platform", 900, 700, "p3", uic_ref="8508003"),
+        *(element("stop_position", 300 * i, 30, f"s{i}") for i in range(4)),
+    )
+    routes, _ = osm_route_frames([(1, "r-4", "H", "4", [])])
+    members = [(f"s{i}", "stop") for i in range(4)] + [(f"p{i}", "platform") for i in range(4)]
+    route_stops = pl.DataFrame(
+        [{"relation_id": 1, "seq": n, "osm_id": o, "role": r} for n, (o, r) in enumerate(members)],
+        schema_overrides={"seq": pl.Int32},
+    )
+    gtfs = gtfs_frames([(11, "r-4", 0, "E", [f"s{i}" for i in range(4)])])
+    gtfs["itinerary_stops"] = gtfs["itinerary_stops"].with_columns(
+        uic=pl.col("sloid").str.slice(1).cast(pl.Int64) + 8508000
+    )
+    result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
+    assert ("s3", "p3") not in set(result.matches.select("sloid", "osm_id").iter_rows())
+    itin = result.route_matches.filter(pl.col("level") == "itinerary").to_dicts()
+    assert [(r["gtfs_itinerary_id"], r["score"]) for r in itin] == [(11, 1.0)]
