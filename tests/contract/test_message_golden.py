@@ -16,7 +16,7 @@ import pytest
 from common import messages as m
 from tests.unit.test_messages import SAMPLES
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "messages"
 
 
 def fixed_envelope(type_: str) -> m.Envelope:
