@@ -8,12 +8,12 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import polars as pl
 
 from preprocess.errors import SourceError
 from preprocess.textfile import BOM, check_text
+from preprocess.zipstream import member_blocks
 
 TABLE_COLUMNS = {
     "stops.txt": {
@@ -36,7 +36,6 @@ TABLE_COLUMNS = {
     "trips.txt": {"route_id": True, "trip_id": True, "direction_id": False, "trip_headsign": False},
 }
 STOP_TIME_COLUMNS = {"trip_id": pl.String, "stop_id": pl.String, "stop_sequence": pl.Int32}
-CHUNK_BYTES = 64 << 20  # stop_times is read this much at a time: memory stays bounded
 ZIP_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, zipfile.LargeZipFile)
 
 
@@ -94,26 +93,31 @@ def stop_time_chunks(archive: zipfile.ZipFile, path: Path) -> Iterator[pl.DataFr
     """Yield stop_times as (trip_id, stop_id, stop_sequence) frames of bounded size."""
     where = f"{path}!stop_times.txt"
     row = 2  # file line of the first data row
+    header = b""
     try:
-        with archive.open(_member_name(archive, path, "stop_times.txt")) as fh:
-            header = fh.readline().removeprefix(BOM)
-            if not header.strip():
-                raise SourceError("gtfs", where, "empty file")
-            for lines, is_tail in _line_blocks(fh):
-                if is_tail:
-                    _check_tail(header, lines, where, row)
-                frame = _parse_chunk(header + lines, where, row)
-                row += frame.height
-                yield frame
+        info = archive.getinfo(_member_name(archive, path, "stop_times.txt"))
+        for lines, is_tail in _line_blocks(member_blocks(archive, path, info)):
+            if not header:
+                header, _, lines = lines.partition(b"\n")
+                header = header.removeprefix(BOM) + b"\n"
+                if not header.strip() or not lines:
+                    continue
+            if is_tail:
+                _check_tail(header, lines, where, row)
+            frame = _parse_chunk(header + lines, where, row)
+            row += frame.height
+            yield frame
     except ZIP_ERRORS as exc:
         raise SourceError("gtfs", where, f"truncated or corrupt zip: {exc}", row) from exc
+    if not header.strip():
+        raise SourceError("gtfs", where, "empty file")
 
 
-def _line_blocks(fh: IO[bytes]) -> Iterator[tuple[bytes, bool]]:
-    """Blocks of whole lines; the last flag marks a final line that had no newline."""
+def _line_blocks(blocks: Iterator[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """Re-cut blocks at line ends; the last flag marks a final line that had no newline."""
     leftover = b""
-    while chunk := fh.read(CHUNK_BYTES):
-        data = leftover + chunk
+    for block in blocks:
+        data = leftover + block
         cut = data.rfind(b"\n") + 1
         leftover = data[cut:]
         if cut:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 
 import polars as pl
 import pytest
 
-from preprocess import gtfs_feed
+from preprocess import zipstream
 from preprocess.atlas import read_atlas
 from preprocess.errors import SourceError
 from preprocess.gtfs import read_gtfs
@@ -80,7 +81,7 @@ def test_identical_trip_patterns_collapse_into_itineraries(feed):
 
 
 def test_stop_times_are_read_in_chunks(tmp_path, atlas, monkeypatch):
-    monkeypatch.setattr(gtfs_feed, "CHUNK_BYTES", 40)  # a few lines per chunk
+    monkeypatch.setattr(zipstream, "READ_BYTES", 16)  # a few compressed bytes per read
     chunked = read_gtfs(zip_files(tmp_path / "g.zip", gtfs_files()), atlas)
     assert chunked.itineraries["trip_count"].sum() == 4
     assert chunked.itinerary_stops.height == 3 + 2 + 2
@@ -134,3 +135,16 @@ def test_truncated_stop_times_names_the_cut_row(tmp_path, atlas):
     cut = gtfs_files()["stop_times.txt"][:-15]
     error = _bad(tmp_path, atlas, stop_times=cut)
     assert "truncated" in error.reason and error.location == 11
+
+
+def test_corrupt_stop_times_member(tmp_path, atlas):
+    big = gtfs_files(stop_times=gtfs_files()["stop_times.txt"] * 50)
+    path = zip_files(tmp_path / "gtfs.zip", big)
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo("stop_times.txt").header_offset + 30 + len("stop_times.txt") + 40
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceError, match="corrupt zip") as caught:
+        read_gtfs(path, atlas)
+    assert caught.value.file.endswith("!stop_times.txt")
