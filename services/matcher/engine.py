@@ -53,6 +53,7 @@ class _Clock:
 
     @contextmanager
     def step(self, name: str):
+        """Time one named step, announcing it first."""
         if self.on_stage is not None:
             self.on_stage(name, len(self.timings), self.total)
         start = time.perf_counter()
@@ -84,36 +85,38 @@ def match(
     frames = as_gtfs_frames(gtfs)
     clock = _Clock(on_stage, len(prof.stages) + 4)
     with clock.step("grouping"):
-        atlas = spatial.with_xy(official_groups(atlas_stops))
-        el = prepare_elements(osm_elements, prof)
-        reps = atlas.filter(pl.col("sloid") == pl.col("representative"))
-        osm_units, members, trios = build_units(el, reps, prof)
-        targets = with_nearest_stop(target_attributes(members, el), reps)
-        ctx = Context(prof, reps, targets, target_name_table(members, el), members, trios)
+        ctx, atlas, el, osm_units = prepare(atlas_stops, osm_elements, prof)
     with clock.step("route_tokens"):
         ctx.routes = routes.route_tokens(
-            frames, osm_routes, osm_route_stops, atlas.select("sloid", "representative"), members
+            frames, osm_routes, osm_route_stops, atlas.select("sloid", "representative"), ctx.members
         )
     for name in prof.stages:
         with clock.step(name):
-            if name == "manual":
-                manual_stage.run(ctx, manual)
-            else:
-                STAGES[name](ctx)
+            stage = STAGES.get(name) or (lambda c: manual_stage.run(c, manual))
+            stage(ctx)
     with clock.step("finish"):
-        matches = expand(ctx.edges(), members, atlas, el, manual)
+        matches = expand(ctx.edges(), ctx.members, atlas, el, manual)
         unmatched = find_unmatched(atlas, el, matches, prof)
     route_matches = None
     if osm_routes is not None and frames.get("routes") is not None:
         with clock.step("route_matching"):
-            route_matches = match_routes(
-                frames,
-                osm_routes,
-                osm_route_stops,
-                matches.join(atlas.select("sloid", "uic"), on="sloid"),
-                el,
-            )
+            with_uic = matches.join(atlas.select("sloid", "uic"), on="sloid")
+            route_matches = match_routes(frames, osm_routes, osm_route_stops, with_uic, el)
     return MatchResult(matches, unmatched, osm_units, clock.timings, route_matches)
+
+
+def prepare(
+    atlas_stops: pl.DataFrame, osm_elements: pl.DataFrame, prof: Profile
+) -> tuple[Context, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Official groups, matchable elements, OSM units, and the stages' context over them."""
+    atlas = spatial.with_xy(official_groups(atlas_stops))
+    el = prepare_elements(osm_elements, prof)
+    # Only representatives enter the stages; duplicates inherit their matches at the end.
+    reps = atlas.filter(pl.col("sloid") == pl.col("representative"))
+    osm_units, members, trios = build_units(el, reps, prof)
+    targets = with_nearest_stop(target_attributes(members, el), reps)
+    ctx = Context(prof, reps, targets, target_name_table(members, el), members, trios)
+    return ctx, atlas, el, osm_units
 
 
 def expand(
@@ -124,12 +127,28 @@ def expand(
     manual: pl.DataFrame | None,
 ) -> pl.DataFrame:
     """Target edges to (sloid, osm_id) rows, propagated to official duplicates, with confidence."""
-    pairs = edges.join(members.select("target_id", "osm_id"), on="target_id").drop("target_id")
+    pairs = edges.join(members.select("target_id", "osm_id"), on="target_id").select(
+        "sloid", "osm_id", "match_type", "evidence"
+    )
+    rows = pl.concat([pairs, propagate(pairs, atlas)])
+    if manual is not None and not manual.is_empty():
+        veto = manual.filter(pl.col("action") == "unmatch").select("sloid", "osm_id")
+        rows = rows.join(veto, on=["sloid", "osm_id"], how="anti")
+    return (
+        with_distance(rows, atlas, el)
+        .with_columns(confidence=confidence())
+        .select(list(MATCH_SCHEMA))
+        .cast(MATCH_SCHEMA)
+        .unique(["sloid", "osm_id"], keep="first")
+        .sort("sloid", "osm_id")
+    )
+
+
+def propagate(pairs: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
+    """A duplicate inherits its representative's pairs; evidence names where they came from."""
     dupes = atlas.filter(pl.col("sloid") != pl.col("representative")).select("sloid", "representative")
-    # A duplicate inherits its representative's pairs; evidence names where they came from.
-    propagated = dupes.join(
-        pairs.filter(pl.col("match_type") != "manual"), left_on="representative", right_on="sloid"
-    ).select(
+    inherited = pairs.filter(pl.col("match_type") != "manual")  # a user's decision is per stop
+    return dupes.join(inherited, left_on="representative", right_on="sloid").select(
         "sloid",
         "osm_id",
         "match_type",
@@ -140,24 +159,17 @@ def expand(
             pl.col("evidence").str.slice(1),
         ),
     )
-    rows = pl.concat([pairs.select("sloid", "osm_id", "match_type", "evidence"), propagated])
-    if manual is not None and not manual.is_empty():
-        veto = manual.filter(pl.col("action") == "unmatch").select("sloid", "osm_id")
-        rows = rows.join(veto, on=["sloid", "osm_id"], how="anti")
+
+
+def with_distance(rows: pl.DataFrame, atlas: pl.DataFrame, el: pl.DataFrame) -> pl.DataFrame:
+    """Add distance_m: great-circle metres between each stop and each element."""
     rows = rows.join(atlas.select("sloid", "lon", "lat"), on="sloid").join(
         el.select("osm_id", olon="lon", olat="lat"), on="osm_id"
     )
     dist = spatial.haversine_m(
         rows["lon"].to_numpy(), rows["lat"].to_numpy(), rows["olon"].to_numpy(), rows["olat"].to_numpy()
     )
-    rows = rows.with_columns(distance_m=pl.Series(dist).round(2))
-    return (
-        rows.with_columns(confidence=confidence())
-        .select(list(MATCH_SCHEMA))
-        .cast(MATCH_SCHEMA)
-        .unique(["sloid", "osm_id"], keep="first")
-        .sort("sloid", "osm_id")
-    )
+    return rows.with_columns(distance_m=pl.Series(dist, dtype=pl.Float64).round(2))
 
 
 def find_unmatched(

@@ -123,6 +123,7 @@ def _shared_key(p: str, s: str) -> pl.Expr:
     """Which key a platform (suffix p) and stop_position (suffix s) share: uic, name or tram."""
 
     def col(name: str, side: str) -> pl.Expr:
+        """One side's copy of a column."""
         return pl.col(f"{name}_{side}")
 
     return (
@@ -135,19 +136,24 @@ def _shared_key(p: str, s: str) -> pl.Expr:
     )
 
 
-def find_pairs(el: pl.DataFrame, atlas: pl.DataFrame, profile: Profile) -> pl.DataFrame:
-    """Mutual-nearest platform/stop_position pairs sharing a key (UIC, name, tram) and passing
-    the ratio test; nearness is judged against every candidate, keyed or not."""
+def pair_edges(el: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Every platform/stop_position pair close enough to matter, with shared key and conflicts."""
     cols = ["osm_id", "uic", "name", "is_tram", "local_ref"]
     plat = el.filter(pl.col("kind") == "platform").rename({c: f"{c}_p" for c in cols})
     stop = el.filter(pl.col("kind") == "stop_position").rename({c: f"{c}_s" for c in cols})
     # Search far enough that a second candidate which would pass the ratio test is still seen.
     radius = profile.pair_agreeing_max_m * profile.pair_ratio_fallback
     edges = spatial.candidate_edges(plat, stop, radius, [f"{c}_p" for c in cols], [f"{c}_s" for c in cols])
-    edges = edges.rename({"osm_id_p": "p", "osm_id_s": "s"}).with_columns(
+    return edges.rename({"osm_id_p": "p", "osm_id_s": "s"}).with_columns(
         key_kind=_shared_key("p", "s"),
         contradicts=(pl.col("local_ref_p") != pl.col("local_ref_s")).fill_null(False),
     )
+
+
+def find_pairs(el: pl.DataFrame, atlas: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Mutual-nearest platform/stop_position pairs sharing a key (UIC, name, tram) and passing
+    the ratio test; nearness is judged against every candidate, keyed or not."""
+    edges = pair_edges(el, profile)
     if edges.is_empty():
         return pl.DataFrame(schema={"p": pl.String, "s": pl.String, "key_kind": pl.String})
     bp, bs = _best_two(edges, "p", "s"), _best_two(edges, "s", "p")
@@ -165,16 +171,19 @@ def find_pairs(el: pl.DataFrame, atlas: pl.DataFrame, profile: Profile) -> pl.Da
         pl.min_horizontal("ratio", "ratio_s") >= profile.pair_ratio_strict
     )
     strict = strict.select("p", s="best_s", key_kind="key_kind")
-    # Fallback: the platform's nearest stop_position beats its runner-up by 2x, even when that
-    # stop_position has another platform nearer, provided no other platform claims it too.
+    return pl.concat([strict, _fallback_pairs(bp, strict, profile)])
+
+
+def _fallback_pairs(bp: pl.DataFrame, strict: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """The platform's nearest stop_position beats its runner-up by 2x: a pair even when that
+    stop_position has another platform nearer, provided no other platform claims it too."""
     taken = pl.concat([strict["p"], strict["s"]]).implode()
     fallback = bp.filter(
         (pl.col("ratio") >= profile.pair_ratio_fallback)
         & ~pl.col("p").is_in(taken)
         & ~pl.col("best_s").is_in(taken)
     )
-    fallback = fallback.filter(pl.len().over("best_s") == 1).select("p", s="best_s", key_kind="key_kind")
-    return pl.concat([strict, fallback])
+    return fallback.filter(pl.len().over("best_s") == 1).select("p", s="best_s", key_kind="key_kind")
 
 
 def build_units(

@@ -83,6 +83,7 @@ async def match_run(
     loop = asyncio.get_running_loop()
 
     def on_stage(name: str, done: int, total: int) -> None:
+        """Forward one stage's progress to the async report."""
         # The engine runs in a worker thread; progress hops back onto the event loop.
         asyncio.run_coroutine_threadsafe(report(f"matching: {name}", done, total), loop)
 

@@ -132,40 +132,44 @@ def sequence_score(a_ident: list, b_ident: list, a_uic: list, b_uic: list) -> fl
     return max(lcs_ratio(squeeze(a_ident), squeeze(b_ident)), lcs_ratio(squeeze(a_uic), squeeze(b_uic)))
 
 
-def match_itineraries(
+def itinerary_candidates(
     families: pl.DataFrame,
     osm_seq: pl.DataFrame,
     gtfs_seq: pl.DataFrame,
     osm_routes: pl.DataFrame,
     itineraries: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Per OSM relation of a matched family: the best same-direction itinerary, ratio >= 0.8."""
+    """(OSM relation, GTFS itinerary) pairs of matched families, same direction, with sequences."""
     rel = (
         osm_seq.group_by("relation_id", "family", maintain_order=True)
         .agg("ident", "uic")
         .join(osm_routes.select("relation_id", "direction"), on="relation_id")
-    )
-    itin = (
-        gtfs_seq.group_by("itinerary_id", "route_id", maintain_order=True)
-        .agg("ident", "uic")
-        .join(itineraries.select("itinerary_id", "direction_id", "trip_count"), on="itinerary_id")
-    )
-    cand = (
-        rel.join(families.select("family", "route_id"), on="family")
-        .join(itin, on="route_id", suffix="_gtfs")
         .with_columns(
             odir=pl.col("direction")
             .cast(pl.String)
             .replace_strict({"H": 0, "R": 1}, default=None, return_dtype=pl.Int32)
         )
     )
+    itin = (
+        gtfs_seq.group_by("itinerary_id", "route_id", maintain_order=True)
+        .agg("ident", "uic")
+        .join(itineraries.select("itinerary_id", "direction_id", "trip_count"), on="itinerary_id")
+    )
+    cand = rel.join(families.select("family", "route_id"), on="family").join(
+        itin, on="route_id", suffix="_gtfs"
+    )
     # An OSM relation without a direction tag may match either direction.
-    cand = cand.filter(pl.col("odir").is_null() | (pl.col("odir") == pl.col("direction_id")))
+    return cand.filter(pl.col("odir").is_null() | (pl.col("odir") == pl.col("direction_id")))
+
+
+def match_itineraries(cand: pl.DataFrame) -> pl.DataFrame:
+    """Per OSM relation: the best-scoring candidate itinerary, when its ratio is >= 0.8."""
     columns = [cand[c].to_list() for c in ("ident", "ident_gtfs", "uic", "uic_gtfs")]
     scores = [sequence_score(*four) for four in zip(*columns, strict=True)]
     cand = cand.with_columns(score=pl.Series(scores, dtype=pl.Float64).round(4)).filter(
         pl.col("score") >= MIN_ITINERARY_RATIO
     )
+    # Ties go to the busier itinerary, then the lower id, so the choice is deterministic.
     best = cand.sort(
         ["relation_id", "score", "trip_count", "itinerary_id"], descending=[False, True, True, False]
     ).unique("relation_id", keep="first")
@@ -202,7 +206,9 @@ def match_routes(
         method="method",
         score=pl.col("method").replace_strict(FAMILY_SCORES),
     )
-    itin_rows = match_itineraries(families, osm_seq, gtfs_seq, osm_routes, frames["itineraries"])
+    itin_rows = match_itineraries(
+        itinerary_candidates(families, osm_seq, gtfs_seq, osm_routes, frames["itineraries"])
+    )
     return pl.concat([fam_rows.cast(ROUTE_MATCH_SCHEMA), itin_rows.cast(ROUTE_MATCH_SCHEMA)]).sort(
         "level", "osm_relation_id", "gtfs_route_id", "gtfs_itinerary_id"
     )

@@ -56,22 +56,16 @@ def route_tokens(
     representative: pl.DataFrame,
     members: pl.DataFrame,
 ) -> dict[str, pl.DataFrame]:
-    """Token tables (sloid | target_id, tid, kind) with shared integer token ids.
+    """Token tables (sloid | target_id, kind, tid) with shared integer token ids.
 
     Tokens are built per itinerary and per relation, then spread to stops through integer
     ids: normalizing or hashing strings per stop-time row would be 50x the work."""
     it_tok, rel_tok = itinerary_tokens(gtfs.get("itineraries")), relation_tokens(osm_routes)
     vocab = pl.concat([it_tok["token"], rel_tok["token"]]).unique().sort()
-    ids = {"old": vocab, "new": pl.int_range(len(vocab), eager=True, dtype=pl.UInt32)}
-
-    def with_tid(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_columns(
-            tid=pl.col("token").replace_strict(ids["old"], ids["new"], return_dtype=pl.UInt32)
-        ).drop("token")
-
+    it_tok, rel_tok = _with_token_ids(it_tok, vocab), _with_token_ids(rel_tok, vocab)
+    served = pl.DataFrame(schema={"itinerary_id": pl.Int64, "sloid": pl.String})
     stops = gtfs.get("itinerary_stops")
-    stop_tok = pl.DataFrame(schema={"sloid": pl.String, "kind": pl.String, "tid": pl.UInt32})
-    if stops is not None and not it_tok.is_empty():
+    if stops is not None:
         served = (
             stops.drop_nulls("sloid")
             .select("itinerary_id", "sloid")
@@ -79,18 +73,31 @@ def route_tokens(
             .join(representative, on="sloid")
             .select("itinerary_id", sloid="representative")
         )
-        stop_tok = served.join(with_tid(it_tok), on="itinerary_id").select("sloid", "kind", "tid").unique()
-    target_tok = pl.DataFrame(schema={"target_id": pl.Int64, "kind": pl.String, "tid": pl.UInt32})
-    if osm_route_stops is not None and not rel_tok.is_empty():
+    on_route = pl.DataFrame(schema={"relation_id": pl.Int64, "target_id": pl.Int64})
+    if osm_route_stops is not None:
         on_route = (
             osm_route_stops.select("relation_id", "osm_id")
             .unique()
             .join(members.select("osm_id", "target_id"), on="osm_id")
+            .select("relation_id", "target_id")
         )
-        target_tok = (
-            on_route.join(with_tid(rel_tok), on="relation_id").select("target_id", "kind", "tid").unique()
-        )
-    return {"stop_tokens": stop_tok, "target_tokens": target_tok}
+    return {
+        "stop_tokens": _spread(served, it_tok, "itinerary_id", "sloid"),
+        "target_tokens": _spread(on_route, rel_tok, "relation_id", "target_id"),
+    }
+
+
+def _with_token_ids(tokens: pl.DataFrame, vocab: pl.Series) -> pl.DataFrame:
+    """Replace the token text by its UInt32 position in the shared vocabulary."""
+    ids = pl.int_range(len(vocab), eager=True, dtype=pl.UInt32)
+    return tokens.with_columns(tid=pl.col("token").replace_strict(vocab, ids, return_dtype=pl.UInt32)).drop(
+        "token"
+    )
+
+
+def _spread(links: pl.DataFrame, tokens: pl.DataFrame, via: str, to: str) -> pl.DataFrame:
+    """(to, kind, tid): each route's tokens given to every stop or target it serves."""
+    return links.join(tokens, on=via).select(to, "kind", "tid").unique()
 
 
 def destination(name: pl.Expr) -> pl.Expr:
