@@ -9,7 +9,7 @@ import polars as pl
 
 from preprocess.gtfs_feed import open_feed, read_table, stop_time_chunks
 from preprocess.gtfs_identity import parse_stop_ids, resolve_sloids
-from preprocess.gtfs_itineraries import build_itineraries, encode_stop_times
+from preprocess.gtfs_itineraries import build_itineraries, trip_patterns
 from preprocess.validate import parse_lon_lat
 
 STOP_COLUMNS = ("stop_id", "uic", "platform", "name", "lon", "lat", "sloid", "resolve_method", "confidence")
@@ -57,9 +57,9 @@ def parse_gtfs(path: Path) -> ParsedGtfs:
         stops = _stops(read_table(archive, path, "stops.txt"), f"{path}!stops.txt")
         routes = _routes(read_table(archive, path, "routes.txt"))
         trips = _trips(read_table(archive, path, "trips.txt"))
-        codes = encode_stop_times(stop_time_chunks(archive, path), trips, stops)
-    itineraries, calls = build_itineraries(codes, trips, stops, routes)
-    counts = {"trips": trips.height, "stop_times": codes.height}
+        patterns, stop_times = trip_patterns(stop_time_chunks(archive, path), trips, stops)
+    itineraries, calls = build_itineraries(patterns, trips, stops, routes)
+    counts = {"trips": trips.height, "stop_times": stop_times}
     return ParsedGtfs(stops, routes, itineraries, calls, counts)
 
 

@@ -9,10 +9,14 @@ import polars as pl
 CODES_SCHEMA = {"trip_idx": pl.UInt32, "stop_sequence": pl.Int32, "stop_idx": pl.UInt32}
 
 
-def encode_stop_times(
+def trip_patterns(
     chunks: Iterable[pl.DataFrame], trips: pl.DataFrame, stops: pl.DataFrame
-) -> pl.DataFrame:
-    """Replace trip and stop ids by small integers chunk by chunk (27 M rows fit in ~300 MB)."""
+) -> tuple[pl.DataFrame, int]:
+    """Each trip's ordered stop indexes, and how many stop times were read.
+
+    Ids become small integers chunk by chunk (27 M rows fit in ~300 MB); that table lives only
+    inside this function, so it is freed before itineraries are built.
+    """
     trip_index = trips.select("trip_id", pl.int_range(pl.len(), dtype=pl.UInt32).alias("trip_idx"))
     stop_index = stops.select("stop_id", pl.int_range(pl.len(), dtype=pl.UInt32).alias("stop_idx"))
     parts = [
@@ -21,15 +25,17 @@ def encode_stop_times(
         .select(list(CODES_SCHEMA))
         for chunk in chunks
     ]
-    return pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=CODES_SCHEMA)
+    codes = pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=CODES_SCHEMA)
+    del parts
+    # Sorting within each trip is far cheaper in memory than sorting all 27 M rows at once.
+    patterns = codes.group_by("trip_idx").agg(pl.col("stop_idx").sort_by("stop_sequence").alias("pattern"))
+    return patterns, codes.height
 
 
 def build_itineraries(
-    codes: pl.DataFrame, trips: pl.DataFrame, stops: pl.DataFrame, routes: pl.DataFrame
+    patterns: pl.DataFrame, trips: pl.DataFrame, stops: pl.DataFrame, routes: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return (`gtfs_itineraries`, `gtfs_itinerary_stops` with stop_id) from encoded stop times."""
-    # Sorting within each trip is far cheaper in memory than sorting all 27 M rows at once.
-    patterns = codes.group_by("trip_idx").agg(pl.col("stop_idx").sort_by("stop_sequence").alias("pattern"))
+    """Return (`gtfs_itineraries`, `gtfs_itinerary_stops` with stop_id) from trip patterns."""
     trip_meta = trips.with_row_index("trip_idx").with_columns(pl.col("trip_idx").cast(pl.UInt32))
     grouped = (
         patterns.join(trip_meta, on="trip_idx", how="inner")
