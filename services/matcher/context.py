@@ -29,10 +29,14 @@ class Context:
         default_factory=lambda: pl.DataFrame(schema={"sloid": pl.String, "target_id": pl.Int64})
     )
     accepted: list[pl.DataFrame] = field(default_factory=list)
+    all_atlas: pl.DataFrame | None = None  # representatives and duplicates alike
+    direct: list[pl.DataFrame] = field(default_factory=list)  # element-level (manual) rows
 
     def __post_init__(self) -> None:
         self.open_atlas = self.atlas
         self.open_targets = self.targets
+        if self.all_atlas is None:
+            self.all_atlas = self.atlas
 
     def accept(self, edges: pl.DataFrame) -> int:
         """Record stage edges (minus users' vetoes) and close their stops and targets."""

@@ -95,7 +95,7 @@ def match(
             stage = STAGES.get(name) or (lambda c: manual_stage.run(c, manual))
             stage(ctx)
     with clock.step("finish"):
-        matches = expand(ctx.edges(), ctx.members, atlas, el, manual)
+        matches = expand(ctx.edges(), ctx.members, atlas, el, manual, ctx.direct)
         unmatched = find_unmatched(atlas, el, matches, prof)
     route_matches = None
     if osm_routes is not None and frames.get("routes") is not None:
@@ -115,7 +115,7 @@ def prepare(
     reps = atlas.filter(pl.col("sloid") == pl.col("representative"))
     osm_units, members, trios = build_units(el, reps, prof)
     targets = with_nearest_stop(target_attributes(members, el), reps)
-    ctx = Context(prof, reps, targets, target_name_table(members, el), members, trios)
+    ctx = Context(prof, reps, targets, target_name_table(members, el), members, trios, all_atlas=atlas)
     return ctx, atlas, el, osm_units
 
 
@@ -125,11 +125,14 @@ def expand(
     atlas: pl.DataFrame,
     el: pl.DataFrame,
     manual: pl.DataFrame | None,
+    direct: list[pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
-    """Target edges to (sloid, osm_id) rows, propagated to official duplicates, with confidence."""
+    """Target edges to (sloid, osm_id) rows, plus element-level (manual) rows, propagated to
+    official duplicates, with distance and confidence."""
     pairs = edges.join(members.select("target_id", "osm_id"), on="target_id").select(
         "sloid", "osm_id", "match_type", "evidence"
     )
+    pairs = pl.concat([pairs, *(direct or [])])
     rows = pl.concat([pairs, propagate(pairs, atlas)])
     if manual is not None and not manual.is_empty():
         veto = manual.filter(pl.col("action") == "unmatch").select("sloid", "osm_id")
@@ -145,10 +148,11 @@ def expand(
 
 
 def propagate(pairs: pl.DataFrame, atlas: pl.DataFrame) -> pl.DataFrame:
-    """A duplicate inherits its representative's pairs; evidence names where they came from."""
+    """A duplicate without pairs of its own inherits its representative's; the evidence names
+    where they came from."""
     dupes = atlas.filter(pl.col("sloid") != pl.col("representative")).select("sloid", "representative")
-    inherited = pairs.filter(pl.col("match_type") != "manual")  # a user's decision is per stop
-    return dupes.join(inherited, left_on="representative", right_on="sloid").select(
+    dupes = dupes.join(pairs.select("sloid").unique(), on="sloid", how="anti")
+    return dupes.join(pairs, left_on="representative", right_on="sloid").select(
         "sloid",
         "osm_id",
         "match_type",

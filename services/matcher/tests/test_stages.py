@@ -216,3 +216,18 @@ def test_a_shared_stop_position_does_not_make_the_own_platform_ambiguous():
         element("platform", 0, 12, "pb"),
     )
     assert types(match(atlas, osm)) == {("a", "pa"): "nearest", ("b", "pb"): "nearest"}
+
+
+def test_manual_match_is_kept_element_by_element_and_reaches_duplicates():
+    # d2 duplicates d1 (same uic and designation). The user confirms d2 with the platform only,
+    # although that platform forms a pair with its stop_position.
+    atlas = atlas_frame(stop(UIC, 0, 0, "1", sloid="d1"), stop(UIC, 1, 0, "1", sloid="d2"))
+    osm = osm_frame(
+        element("platform", 0, 2, "p", uic_ref=str(UIC)),
+        element("stop_position", 0, 6, "s", uic_ref=str(UIC)),
+    )
+    manual = pl.DataFrame({"sloid": ["d2"], "osm_id": ["p"], "action": ["match"]})
+    result = match(atlas, osm, manual=manual)
+    assert types(result) == {("d2", "p"): "manual"}
+    # The representative d1 stays open: its unit is closed by the user's decision.
+    assert result.unmatched.filter(pl.col("side") == "atlas")["id"].to_list() == ["d1"]
