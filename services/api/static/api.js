@@ -9,10 +9,13 @@ export class ApiError extends Error {
     this.status = status;
     this.detail = detail;
     this.body = body;
+    this.missing = null; // known from the OpenAPI document: true or false; null when unknown
   }
 
-  /** FastAPI answers an unknown route with exactly "Not Found": the endpoint is not deployed. */
+  /** Whether the route itself is absent (not a missing record behind an existing route). */
   get missingEndpoint() {
+    if (this.missing !== null) return this.missing;
+    // Without the OpenAPI document: FastAPI answers an unknown route with exactly "Not Found".
     return this.status === 404 && this.detail === "Not Found";
   }
 }
@@ -54,6 +57,23 @@ export function getJSON(path, params = {}, options = {}) {
   }
   const qs = query.toString();
   return request("GET", qs ? `${path}?${qs}` : path, options);
+}
+
+let routes = null;
+
+/** The server's routes from its OpenAPI document: Map "path with {}" -> Set of methods, or null. */
+export function apiRoutes() {
+  routes ??= getJSON("/openapi.json").then((doc) => new Map(Object.entries(doc.paths || {})
+    .map(([path, ops]) => [path.replace(/\{[^}]*\}/g, "{}"), new Set(Object.keys(ops))])))
+    .catch(() => null);
+  return routes;
+}
+
+/** Whether the server offers `method` on a path template ("/api/x/{id}"): true, false or null. */
+export async function offers(method, template) {
+  const known = await apiRoutes();
+  if (!known) return null;
+  return known.get(template.replace(/\{[^}]*\}/g, "{}"))?.has(method.toLowerCase()) ?? false;
 }
 
 /** A message a person can act on, for any error thrown by request(). */

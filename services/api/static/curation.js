@@ -1,6 +1,6 @@
 // Users' decisions: manual matches, problem solutions, notes and history (the curation endpoints).
 
-import { ApiError, getJSON, request } from "./api.js";
+import { ApiError, getJSON, offers, request } from "./api.js";
 
 const AUTHOR_KEY = "stopsync.author";
 
@@ -14,6 +14,22 @@ export function saveAuthor(author) {
   if (author) localStorage.setItem(AUTHOR_KEY, author);
 }
 
+/** Call a curation route, failing fast (as a missing endpoint) when the server does not offer it. */
+async function curated(method, template, call) {
+  const offered = await offers(method, template);
+  if (offered === false) {
+    const err = new ApiError(404, "Not Found");
+    err.missing = true;
+    throw err;
+  }
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ApiError && offered) err.missing = false; // the route exists: a 404 is a record
+    throw err;
+  }
+}
+
 /** A list answer as an array, whether the endpoint returns `[...]` or `{items: [...]}`. */
 export function itemsOf(doc) {
   if (Array.isArray(doc)) return doc;
@@ -22,28 +38,32 @@ export function itemsOf(doc) {
 
 /** Manual decisions about one official stop. */
 export async function listManualMatches(sloid) {
-  return itemsOf(await getJSON("/api/manual-matches", { sloid }));
+  return itemsOf(await curated("GET", "/api/manual-matches", () => getJSON("/api/manual-matches", { sloid })));
 }
 
 /** Record a decision: action "match" pins sloid to osm_id, "unmatch" forbids the pair. */
 export function addManualMatch({ sloid, osm_id, action, author, note }) {
-  return request("POST", "/api/manual-matches", { body: { sloid, osm_id, action, author, note: note || null } });
+  const body = { sloid, osm_id, action, author, note: note || null };
+  return curated("POST", "/api/manual-matches", () => request("POST", "/api/manual-matches", { body }));
 }
 
-/** Withdraw a decision, by its id when the server gave one, else by its pair. */
-export function removeManualMatch(decision) {
+/** Withdraw a decision: by its id where the server routes DELETE by id, else by its pair. */
+export async function removeManualMatch(decision) {
   const id = decision.id ?? decision.manual_match_id;
-  if (id !== undefined && id !== null) {
-    return request("DELETE", `/api/manual-matches/${encodeURIComponent(id)}`);
+  const byId = id !== undefined && id !== null && (await offers("DELETE", "/api/manual-matches/{id}")) !== false;
+  if (byId) {
+    const path = `/api/manual-matches/${encodeURIComponent(id)}`;
+    return curated("DELETE", "/api/manual-matches/{id}", () => request("DELETE", path));
   }
   const qs = new URLSearchParams({ sloid: decision.sloid, osm_id: decision.osm_id });
-  return request("DELETE", `/api/manual-matches?${qs}`);
+  return curated("DELETE", "/api/manual-matches", () => request("DELETE", `/api/manual-matches?${qs}`));
 }
 
 /** A problem's recorded solution, or null when none is recorded yet. */
 export async function getSolution(problemId) {
+  const path = `/api/problems/${encodeURIComponent(problemId)}/solution`;
   try {
-    return await getJSON(`/api/problems/${encodeURIComponent(problemId)}/solution`);
+    return await curated("GET", "/api/problems/{id}/solution", () => getJSON(path));
   } catch (err) {
     if (err.status === 404 && !err.missingEndpoint) return null; // the route exists: no solution yet
     throw err;
@@ -52,27 +72,28 @@ export async function getSolution(problemId) {
 
 /** Record a problem's solution: status, free text and author. */
 export function putSolution(problemId, { status, text, author }) {
-  return request("PUT", `/api/problems/${encodeURIComponent(problemId)}/solution`, { body: { status, text, author } });
+  const path = `/api/problems/${encodeURIComponent(problemId)}/solution`;
+  return curated("PUT", "/api/problems/{id}/solution", () => request("PUT", path, { body: { status, text, author } }));
 }
 
 /** Notes about one official stop. */
 export async function listNotes(sloid) {
-  return itemsOf(await getJSON("/api/notes", { sloid }));
+  return itemsOf(await curated("GET", "/api/notes", () => getJSON("/api/notes", { sloid })));
 }
 
 /** Add a note about one official stop. */
 export function addNote({ sloid, text, author }) {
-  return request("POST", "/api/notes", { body: { sloid, text, author } });
+  return curated("POST", "/api/notes", () => request("POST", "/api/notes", { body: { sloid, text, author } }));
 }
 
 /** What users changed about one official stop, newest first as the server orders it. */
 export async function listHistory(sloid) {
-  return itemsOf(await getJSON("/api/history", { sloid }));
+  return itemsOf(await curated("GET", "/api/history", () => getJSON("/api/history", { sloid })));
 }
 
 /** Download the curation export as a file; the server names it (Content-Disposition). */
 export async function downloadExport() {
-  const response = await fetch("/api/curation/export");
+  const response = await curated("GET", "/api/curation/export", () => fetch("/api/curation/export"));
   if (!response.ok) {
     let detail = response.statusText;
     try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON: keep the status text */ }
