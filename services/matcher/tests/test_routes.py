@@ -3,6 +3,7 @@
 import random
 
 import polars as pl
+import pytest
 
 from matcher.engine import match
 from matcher.routes import norm_route_id
@@ -71,15 +72,25 @@ def osm_route_frames(rels: list[tuple[int, str | None, str | None, str, list[str
     return routes, stops
 
 
-def test_route_stage_picks_the_platform_served_by_the_stops_line_and_direction():
+@pytest.mark.parametrize(
+    ("directions", "names"),
+    [
+        (("H", "R"), ("Bus 7", "Bus 7")),  # (route, direction) tokens decide
+        ((None, None), ("Bus 7: A => Zelg", "Bus 7: Zelg => A")),  # only the destination does
+    ],
+)
+def test_route_stage_picks_the_platform_served_by_the_stops_line_and_direction(directions, names):
     atlas = atlas_frame(stop(8505001, 0, 0, sloid="a"), stop(8505002, 2000, 0, sloid="z"))
     osm = osm_frame(
-        element("platform", 0, 6, "p1"), element("platform", 0, -8, "p2"), element("platform", 2000, 3, "pz")
+        element("platform", 0, 6, "p1"),
+        element("platform", 0, -8, "p2"),
+        element("platform", 2000, 3, "pz"),
     )
     routes, route_stops = osm_route_frames(
-        [(1, "r-7", "H", "7", ["p1", "pz"]), (2, "r-7", "R", "7", ["pz", "p2"])]
+        [(1, "r-7", directions[0], "7", ["p1", "pz"]), (2, "r-7", directions[1], "7", ["pz", "p2"])]
     )
-    gtfs = gtfs_frames([(11, "r-7", 0, "Z", ["a", "z"])])
+    routes = routes.with_columns(name=pl.Series(list(names)))
+    gtfs = gtfs_frames([(11, "r-7", 0, "Zelg", ["a", "z"])])
     result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
     assert types(result)[("a", "p1")] == "route"
     assert ("a", "p2") not in types(result)
@@ -137,24 +148,6 @@ def test_lcs_agrees_with_the_textbook_dynamic_programme():
         assert lcs_length(a, b) == textbook(a, b)
     assert lcs_ratio(["a", "b", "c", "d", "e"], ["a", "b", "c", "d"]) == 0.8
     assert squeeze(["a", "a", "b", "a"]) == ["a", "b", "a"]
-
-
-def test_route_stage_falls_back_to_the_direction_name():
-    atlas = atlas_frame(stop(8505001, 0, 0, sloid="a"), stop(8505002, 2000, 0, sloid="z"))
-    osm = osm_frame(
-        element("platform", 0, 6, "p1"),
-        element("platform", 0, -8, "p2"),
-        element("platform", 2000, 3, "pz"),
-    )
-    # No direction tags: only the destination in the relation name tells the two apart.
-    routes, route_stops = osm_route_frames(
-        [(1, "r-7", None, "7", ["p1", "pz"]), (2, "r-7", None, "7", ["pz", "p2"])]
-    )
-    routes = routes.with_columns(name=pl.Series(["Bus 7: A => Zelg", "Bus 7: Zelg => A"]))
-    gtfs = gtfs_frames([(11, "r-7", 0, "Zelg", ["a", "z"])])
-    result = match(atlas, osm, gtfs=gtfs, osm_routes=routes, osm_route_stops=route_stops)
-    assert types(result)[("a", "p1")] == "route"
-    assert ("a", "p2") not in types(result)
 
 
 def test_route_ids_from_another_timetable_year_pair_as_normalized():
