@@ -70,16 +70,34 @@ async def write_results(conn, schema: str, result: MatchResult) -> None:
         )
 
 
+MANUAL_SCHEMA = {"sloid": pl.String, "osm_id": pl.String, "action": pl.String}
+
+
+async def load_manual(conn) -> pl.DataFrame | None:
+    """Users' manual decisions (curation.manual_matches), one row per OSM id; None without them."""
+    if await conn.fetchval("SELECT to_regclass('curation.manual_matches')") is None:
+        return None
+    rows = await conn.fetch(
+        "SELECT sloid, unnest(osm_ids) AS osm_id, action FROM curation.manual_matches "
+        "ORDER BY sloid, osm_id, action"
+    )
+    return pl.DataFrame([tuple(r) for r in rows], schema=MANUAL_SCHEMA, orient="row")
+
+
 async def match_run(
     conn, schema: str, profile: str, report: Report, manual: pl.DataFrame | None = None
 ) -> dict:
-    """Match the run staged in `schema`, store the results there, and return the summary."""
+    """Match the run staged in `schema`, store the results there, and return the summary.
+
+    Users' manual decisions come from curation.manual_matches unless `manual` is given."""
     from preprocess.staging import load_frames
 
     quoted(schema)  # refuse a bad name before any work
     await report("loading staged frames", 0, 1)
     staged = load_frames(conn, schema)
     inputs = engine_inputs(await staged if inspect.isawaitable(staged) else staged)
+    if manual is None:
+        manual = await load_manual(conn)
     loop = asyncio.get_running_loop()
 
     def on_stage(name: str, done: int, total: int) -> None:

@@ -18,6 +18,9 @@ class FakeConn:
     async def execute(self, sql):
         self.ddl.append(sql)
 
+    async def fetchval(self, sql):
+        return None  # no curation schema here
+
     async def copy_records_to_table(self, table, *, schema_name, columns, records):
         self.copied[(schema_name, table)] = (list(columns), list(records))
 

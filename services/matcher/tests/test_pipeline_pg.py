@@ -39,6 +39,28 @@ async def conn(database):
     await connection.close()
 
 
+async def test_manual_decisions_are_read_from_curation(conn):
+    await conn.execute(
+        "CREATE SCHEMA IF NOT EXISTS curation; "
+        "CREATE TABLE IF NOT EXISTS curation.manual_matches (sloid text, osm_ids text[], action text)"
+    )
+    await conn.execute(
+        "INSERT INTO curation.manual_matches VALUES ('a', ARRAY['1', '2'], 'unmatch'), "
+        "('b', ARRAY['way_3'], 'match')"
+    )
+
+    async def report(message, done, total):
+        return None
+
+    try:
+        summary = await match_run(conn, SCHEMA, "swiss", report)
+    finally:
+        await conn.execute("DROP SCHEMA curation CASCADE")
+    assert summary["match_types"] == {"manual": 1}
+    rows = await conn.fetch(f'SELECT sloid, osm_id FROM "{SCHEMA}".matches')
+    assert [tuple(r) for r in rows] == [("b", "way_3")]
+
+
 async def test_results_are_copied_into_the_run_schema_and_a_rerun_replaces_them(conn):
     async def report(message, done, total):
         return None
