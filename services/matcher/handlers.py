@@ -11,7 +11,6 @@ from common.messages import Envelope, Event, MatchingCompleted, PreprocessComple
 from common.runs import Report
 from common.runtime import Runtime
 from common.settings import WorkerSettings
-from precompute.curation import manual_frame
 
 from matcher.pipeline import match_run
 
@@ -23,8 +22,8 @@ def build_handlers(rt: Runtime) -> dict[str, Handler]:
 
     async def work(conn: asyncpg.Connection, env: Envelope[Any], report: Report) -> Event:
         payload: PreprocessCompleted = env.payload
-        manual = await manual_frame(conn)  # users' manual matches win over every automatic stage
-        summary = await match_run(conn, payload.schema_name, profile, report, manual=manual)
+        # match_run reads users' manual matches (curation schema); they win over every stage.
+        summary = await match_run(conn, payload.schema_name, profile, report)
         return MatchingCompleted(
             schema_name=payload.schema_name,
             fence=payload.fence,
