@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from array import array
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import orjson
 import polars as pl
 
 from preprocess import osm_tags
 from preprocess.errors import SourceError
-from preprocess.osm_read import OverpassExtension, read_with_osmium, read_xml
+from preprocess.osm_opl import member_rows, read_objects, tag_rows, way_centres
+from preprocess.osm_read import filter_to_opl
 from preprocess.validate import blank_to_null
 
 TAG_COLUMNS = {  # frame column -> OSM keys, first present wins
@@ -27,26 +26,17 @@ TAG_COLUMNS = {  # frame column -> OSM keys, first present wins
     "ref_sloid": ("ref:sloid",),
     "wikidata": ("wikidata",),
 }
-CLASS_KEYS = ("public_transport", "railway", "amenity", "aerialway", "tram")
-TAG_FIELDS = sorted({k for keys in TAG_COLUMNS.values() for k in keys} | set(CLASS_KEYS))
-ELEMENT_SCHEMA = {
-    "osm_id": pl.String,
-    "osm_type": pl.String,
-    "lon": pl.Float64,
-    "lat": pl.Float64,
-    "tags": pl.String,
-}
-ROUTE_SCHEMA = {
-    "relation_id": pl.Int64,
-    "mode": pl.String,
-    "ref": pl.String,
-    "name": pl.String,
-    "network": pl.String,
-    "operator": pl.String,
-    "gtfs_route_id": pl.String,
-    "ref_trips": pl.String,
-}
-ROUTE_STOP_SCHEMA = {"relation_id": pl.Int64, "seq": pl.Int32, "osm_id": pl.String, "role": pl.String}
+WIDE_KEYS = sorted(
+    {k for keys in TAG_COLUMNS.values() for k in keys}
+    | set(osm_tags.STOP_NODE_TAGS)
+    | set(osm_tags.ROUTE_KEYS)
+    | {"tram"}
+)
+JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+OBJECT_SCHEMA = {
+    "obj": pl.String, "id": pl.Int64, "tags": pl.String, "lon": pl.Float64, "lat": pl.Float64,
+    "nodes": pl.String, "members": pl.String,
+}  # fmt: skip
 
 
 @dataclass
@@ -63,190 +53,132 @@ def read_osm(path: Path) -> OsmResult:
     path = Path(path)
     if not path.is_file():
         raise SourceError("osm", str(path), "file not found")
-    collector = _Collector()
-    try:
-        read_with_osmium(path, collector)
-    except OverpassExtension:
-        collector = _Collector()  # start over with the slower reader that knows `<center>`
-        read_xml(path, collector)
-    return collector.result()
+    with tempfile.TemporaryDirectory(prefix="stopsync-osm-") as tmp:
+        opl = Path(tmp) / "filtered.opl"
+        filter_to_opl(path, opl)
+        empty = opl.stat().st_size == 0
+        objects = pl.DataFrame(schema=OBJECT_SCHEMA) if empty else read_objects(opl)
+    pairs = tag_rows(objects)
+    tagged = objects.join(_wide(pairs), on=["obj", "id"], how="left")
+    routes, route_stops = _routes(tagged)
+    return OsmResult(_elements(tagged, pairs), routes, route_stops)
 
 
-def _record(osm_id: str, osm_type: str, lon: float, lat: float, tags: dict[str, str]) -> tuple:
-    """One element row: id, type, position and the kept tags as JSON (columns come later)."""
-    return (osm_id, osm_type, lon, lat, orjson.dumps(osm_tags.kept_tags(tags)).decode())
+def _wide(pairs: pl.DataFrame) -> pl.DataFrame:
+    """One row per object with a column per key the filters and frames read."""
+    wanted = pairs.filter(pl.col("k").is_in(WIDE_KEYS))
+    wide = wanted.pivot(on="k", index=["obj", "id"], values="v", aggregate_function="first")
+    absent = [pl.lit(None, pl.String).alias(k) for k in WIDE_KEYS if k not in wide.columns]
+    return wide.with_columns(absent).select("obj", "id", *WIDE_KEYS)
 
 
-def _with_tag_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Pull the named tag columns out of the JSON, vectorized; blank values count as absent."""
-    decoded = pl.col("tags").str.json_decode(pl.Struct({k: pl.String for k in TAG_FIELDS}))
-    frame = frame.with_columns(decoded.alias("_t"))
-    return frame.with_columns(
-        *(pl.coalesce([_tag(k) for k in keys]).alias(col) for col, keys in TAG_COLUMNS.items()),
-        *(pl.col("_t").struct.field(k).alias(f"_{k}") for k in CLASS_KEYS),
-    ).drop("_t")
-
-
-def _tag(key: str) -> pl.Expr:
-    """One decoded tag, blank as null."""
-    return blank_to_null(pl.col("_t").struct.field(key))
-
-
-class _Collector:
-    """Keeps what the frames need while a reader streams the file."""
-
-    def __init__(self) -> None:
-        # Every node's coordinates, compactly, so that ways can be placed at their centre.
-        self.node_ids, self.node_lon, self.node_lat = array("q"), array("d"), array("d")
-        self.stops: list[tuple] = []
-        self.node_uic_refs: set[str] = set()
-        self.ways: list[tuple[int, dict[str, str], tuple[float, float] | None]] = []
-        self.way_refs, self.way_owner = array("q"), array("q")
-        self.routes: list[tuple] = []
-        self.route_stops: list[tuple] = []
-        self.masters: list[tuple[int, int]] = []
-
-    def node(self, osm_id: int, lon: float, lat: float, tags: dict[str, str]) -> None:
-        self.node_ids.append(osm_id)
-        self.node_lon.append(lon)
-        self.node_lat.append(lat)
-        if tags.get("uic_ref"):
-            self.node_uic_refs.add(tags["uic_ref"])
-        if osm_tags.is_stop_node(tags):
-            self.stops.append(_record(str(osm_id), "node", lon, lat, tags))
-
-    def way(
-        self, osm_id: int, refs: list[int], tags: dict[str, str], centre: tuple[float, float] | None
-    ) -> None:
-        if not osm_tags.is_candidate_way(tags):
-            return
-        if centre is None:
-            self.way_refs.extend(refs)
-            self.way_owner.extend([len(self.ways)] * len(refs))
-        self.ways.append((osm_id, tags, centre))
-
-    def relation(self, osm_id: int, members: list[tuple[str, int, str]], tags: dict[str, str]) -> None:
-        if osm_tags.is_route_master(tags):
-            self.masters.extend((osm_id, ref) for kind, ref, _ in members if kind == "relation")
-        if not osm_tags.is_pt_route(tags):
-            return
-        self.routes.append(
-            (
-                osm_id,
-                tags.get("route"),
-                tags.get("ref"),
-                tags.get("name"),
-                tags.get("network"),
-                tags.get("operator"),
-                tags.get("gtfs:route_id"),
-                tags.get("ref_trips"),
-            )
-        )
-        stops = [(kind, ref, role) for kind, ref, role in members if osm_tags.is_stop_member(kind, role)]
-        self.route_stops.extend(
-            (osm_id, seq, str(ref) if kind == "node" else f"way_{ref}", role)
-            for seq, (kind, ref, role) in enumerate(stops, start=1)
-        )
-
-    def result(self) -> OsmResult:
-        """Build the frames once the whole file has been read."""
-        rows = self.stops + self._way_rows()
-        frame = pl.DataFrame(rows, schema=ELEMENT_SCHEMA, orient="row")
-        elements = _classified(_with_tag_columns(frame))
-        routes = _with_direction_and_master(
-            pl.DataFrame(self.routes, schema=ROUTE_SCHEMA, orient="row"), self.masters
-        )
-        route_stops = pl.DataFrame(self.route_stops, schema=ROUTE_STOP_SCHEMA, orient="row")
-        return OsmResult(elements, routes, route_stops)
-
-    def _way_rows(self) -> list[tuple]:
-        """Candidate ways at their centre: aerialway stations, and uic_refs no node carries."""
-        centres = self._centres()
-        rows = []
-        for (osm_id, tags, given), computed in zip(self.ways, centres, strict=True):
-            centre = given or computed
-            if centre is None or not np.isfinite(centre).all():
-                continue  # none of its nodes are in the file: nowhere to put it
-            if tags.get("aerialway") == "station" or tags["uic_ref"] not in self.node_uic_refs:
-                rows.append(_record(f"way_{osm_id}", "way", centre[0], centre[1], tags))
-        return rows
-
-    def _centres(self) -> list[tuple[float, float] | None]:
-        """Bounding-box centres of the ways from the node coordinate arrays (vectorized)."""
-        count = len(self.ways)
-        if not self.way_refs:
-            return [None] * count
-        ids = np.frombuffer(self.node_ids, dtype=np.int64)
-        order = np.argsort(ids, kind="stable")
-        refs = np.frombuffer(self.way_refs, dtype=np.int64)
-        pos = np.clip(np.searchsorted(ids, refs, sorter=order), 0, len(ids) - 1)
-        found = ids[order[pos]] == refs if len(ids) else np.zeros(len(refs), bool)
-        idx = order[pos][found]
-        frame = (
-            pl.DataFrame(
-                {
-                    "owner": np.frombuffer(self.way_owner, dtype=np.int64)[found],
-                    "lon": np.frombuffer(self.node_lon, dtype=np.float64)[idx],
-                    "lat": np.frombuffer(self.node_lat, dtype=np.float64)[idx],
-                }
-            )
-            .group_by("owner")
-            .agg(
-                ((pl.col("lon").min() + pl.col("lon").max()) / 2).alias("lon"),
-                ((pl.col("lat").min() + pl.col("lat").max()) / 2).alias("lat"),
-            )
-        )
-        centres: list[tuple[float, float] | None] = [None] * count
-        for owner, lon, lat in frame.iter_rows():
-            centres[owner] = (lon, lat)
-        return centres
-
-
-def _classified(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add `kind` and `is_tram`; stations are kept but never become match candidates."""
-    pt, railway = pl.col("_public_transport"), pl.col("_railway")
-    kind = (
-        pl.when((pt == "station") | (railway == "station"))
-        .then(pl.lit("station"))
-        .when(pl.col("_aerialway") == "station")
-        .then(pl.lit("aerialway"))
-        .when(pl.col("_amenity") == "ferry_terminal")
-        .then(pl.lit("ferry_terminal"))
-        .when(pt == "stop_position")
-        .then(pl.lit("stop_position"))
-        .when(pt == "platform")
-        .then(pl.lit("platform"))
-        # A tram stop or halt without public_transport is mapped on the track: a stop position.
-        .when(railway.is_in(["tram_stop", "halt"]) | (pt == "halt"))
-        .then(pl.lit("stop_position"))
-        .otherwise(pl.lit("platform"))
-    )
-    is_tram = ((railway == "tram_stop") | (pl.col("_tram") == "yes")).fill_null(False)
+def _elements(tagged: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Stop nodes, and candidate ways at their centre, with kind, tag columns and tags JSON."""
+    nodes = tagged.filter(pl.col("obj") == "n")
+    stops = nodes.filter(osm_tags.is_stop_node() & pl.col("lon").is_not_null())
+    node_refs = nodes.select(pl.col("uic_ref").drop_nulls().unique())["uic_ref"]
+    ways = tagged.filter((pl.col("obj") == "w") & osm_tags.is_candidate_way())
+    # A way counts when it is an aerialway station or carries a uic_ref that no node carries.
+    ways = ways.filter((pl.col("aerialway") == "station") | ~pl.col("uic_ref").is_in(node_refs.implode()))
+    ways = ways.drop("lon", "lat").join(way_centres(ways), on="id", how="inner")
+    found = pl.concat([stops, ways.select(stops.columns)])
     return (
-        frame.with_columns(kind.alias("kind"), is_tram.alias("is_tram"))
-        .select("osm_id", "osm_type", "lon", "lat", "kind", "is_tram", *TAG_COLUMNS, "tags")
+        found.join(_tags_json(pairs), on=["obj", "id"], how="left")
+        .select(
+            pl.when(pl.col("obj") == "n")
+            .then(pl.col("id").cast(pl.String))
+            .otherwise(pl.format("way_{}", pl.col("id")))
+            .alias("osm_id"),
+            pl.when(pl.col("obj") == "n").then(pl.lit("node")).otherwise(pl.lit("way")).alias("osm_type"),
+            "lon",
+            "lat",
+            _kind().alias("kind"),
+            ((pl.col("railway") == "tram_stop") | (pl.col("tram") == "yes"))
+            .fill_null(False)
+            .alias("is_tram"),
+            *(
+                pl.coalesce([blank_to_null(pl.col(k)) for k in keys]).alias(c)
+                for c, keys in TAG_COLUMNS.items()
+            ),
+            pl.col("json").fill_null("{}").alias("tags"),
+        )
         .unique("osm_id", keep="first", maintain_order=True)
     )
 
 
-def _with_direction_and_master(routes: pl.DataFrame, masters: list[tuple[int, int]]) -> pl.DataFrame:
-    """Direction from the first `ref_trips` entry (`.H` or `.R`), and the route_master parent."""
-    parents = pl.DataFrame(
-        masters, schema={"route_master_id": pl.Int64, "relation_id": pl.Int64}, orient="row"
-    ).unique("relation_id", keep="first")
-    direction = pl.col("ref_trips").str.split(";").list.first().str.strip_chars().str.extract(r"\.([HR])$", 1)
+def _kind() -> pl.Expr:
+    """platform, stop_position, station, ferry_terminal or aerialway; stations never match."""
+    pt, railway = pl.col("public_transport"), pl.col("railway")
     return (
-        routes.with_columns(direction.alias("direction"))
-        .join(parents, on="relation_id", how="left")
-        .select(
-            "relation_id",
-            "mode",
-            "ref",
-            "name",
-            "network",
-            "operator",
-            "gtfs_route_id",
-            "direction",
-            "route_master_id",
-        )
+        pl.when((pt == "station") | (railway == "station")).then(pl.lit("station"))
+        .when(pl.col("aerialway") == "station").then(pl.lit("aerialway"))
+        .when(pl.col("amenity") == "ferry_terminal").then(pl.lit("ferry_terminal"))
+        .when(pt == "stop_position").then(pl.lit("stop_position"))
+        .when(pt == "platform").then(pl.lit("platform"))
+        # A tram stop or halt without public_transport is mapped on the track: a stop position.
+        .when(railway.is_in(["tram_stop", "halt"]) | (pt == "halt")).then(pl.lit("stop_position"))
+        .otherwise(pl.lit("platform"))
+    )  # fmt: skip
+
+
+def _is_tram() -> pl.Expr:
+    """railway=tram_stop or tram=yes."""
+    return ((pl.col("railway") == "tram_stop") | (pl.col("tram") == "yes")).fill_null(False)
+
+
+def _first_tag(keys: tuple[str, ...]) -> pl.Expr:
+    """The first of `keys` with a non-blank value."""
+    return pl.coalesce([blank_to_null(pl.col(k)) for k in keys])
+
+
+def _tags_json(pairs: pl.DataFrame) -> pl.DataFrame:
+    """obj, id and a JSON object of the kept tags, built without a Python loop."""
+    kept = pairs.filter(osm_tags.is_kept_key(pl.col("k")))
+    member = pl.format("{}:{}", _json_string(pl.col("k")), _json_string(pl.col("v")))
+    return kept.group_by("obj", "id", maintain_order=True).agg(
+        pl.concat_str(pl.lit("{"), member.str.join(","), pl.lit("}")).alias("json")
+    )
+
+
+def _json_string(expr: pl.Expr) -> pl.Expr:
+    """A JSON string literal: quotes and backslashes escaped, other control characters dropped."""
+    escaped = expr.str.replace_many(JSON_ESCAPES).str.replace_all(r"[\x00-\x1f]", "")
+    return pl.concat_str(pl.lit('"'), escaped, pl.lit('"'))
+
+
+def _routes(tagged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Public-transport routes with direction and route_master, and their ordered stops."""
+    relations = tagged.filter(pl.col("obj") == "r")
+    routes = relations.filter(osm_tags.is_pt_route())
+    masters = (
+        member_rows(relations.filter(osm_tags.is_route_master()))
+        .filter(pl.col("member_type") == "r")
+        .select(pl.col("relation_id").alias("route_master_id"), pl.col("ref").alias("relation_id"))
+        .unique("relation_id", keep="first", maintain_order=True)
+    )
+    direction = pl.col("ref_trips").str.split(";").list.first().str.strip_chars().str.extract(r"\.([HR])$", 1)
+    frame = routes.select(
+        pl.col("id").alias("relation_id"),
+        pl.col("route").alias("mode"),
+        "ref",
+        "name",
+        "network",
+        "operator",
+        pl.col("gtfs:route_id").alias("gtfs_route_id"),
+        direction.alias("direction"),
+    ).join(masters, on="relation_id", how="left", maintain_order="left")
+    return frame, _route_stops(routes)
+
+
+def _route_stops(routes: pl.DataFrame) -> pl.DataFrame:
+    """Stop and platform members in relation order, numbered from 1."""
+    stops = member_rows(routes).filter(osm_tags.is_stop_member())
+    return stops.select(
+        "relation_id",
+        (pl.int_range(pl.len()).over("relation_id") + 1).cast(pl.Int32).alias("seq"),
+        pl.when(pl.col("member_type") == "n")
+        .then(pl.col("ref").cast(pl.String))
+        .otherwise(pl.format("way_{}", pl.col("ref")))
+        .alias("osm_id"),
+        "role",
     )

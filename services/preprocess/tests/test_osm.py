@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import osmium
+import polars as pl
 import pytest
 
 from preprocess.errors import SourceError
@@ -139,10 +140,10 @@ def test_route_stops_are_ordered_stop_and_platform_members(parsed):
     assert stops["role"].to_list() == ["stop", "platform", "platform_entry_only", "stop_exit_only"]
 
 
-def test_overpass_center_is_used_when_given(tmp_path):
+def test_overpass_out_center_is_refused_with_a_hint(tmp_path):
     way = '<way id="7"><center lat="46.5" lon="7.5"/><nd ref="99"/><tag k="aerialway" v="station"/></way>'
-    elements = read_osm(write_osm(tmp_path / "c.osm", [way])).elements
-    assert elements.select("lon", "lat").row(0) == (7.5, 46.5)
+    with pytest.raises(SourceError, match=r"out body; >; out skel qt;"):
+        read_osm(write_osm(tmp_path / "c.osm", [way]))
 
 
 def test_pbf_gives_the_same_frames(tmp_path):
@@ -223,3 +224,24 @@ def test_format_comes_from_the_bytes_not_the_name(tmp_path):
         writer.add_node(parsed_nodes()[0])
     pbf.write_bytes((tmp_path / "x.osm.pbf").read_bytes())
     assert read_osm(pbf).elements["osm_id"].to_list() == ["2"]
+
+
+def test_special_characters_survive_in_columns_and_json(tmp_path):
+    name = 'Zürich, "Bahnhof" = 50% @ Gleis\\1'
+    nodes = [osm_node(1, 8.0, 47.0, highway="bus_stop", name=name, gtfs__stop_id="a,b=c")]
+    relation = osm_relation(9, [("node", 1, "platform")], type="route", route="bus", name=name)
+    result = read_osm(write_osm(tmp_path / "s.osm", nodes + [relation]))
+    row = result.elements.row(0, named=True)
+    assert row["name"] == name and row["gtfs_id"] == "a,b=c"
+    assert json.loads(row["tags"]) == {"highway": "bus_stop", "name": name, "gtfs:stop_id": "a,b=c"}
+    assert result.routes["name"].to_list() == [name]
+
+
+def test_a_file_without_any_stop_gives_empty_frames(tmp_path):
+    result = read_osm(write_osm(tmp_path / "none.osm", [osm_node(1, 8.0, 47.0)]))
+    assert result.elements.height == result.routes.height == result.route_stops.height == 0
+    assert result.elements.columns[:5] == ["osm_id", "osm_type", "lon", "lat", "kind"]
+    assert result.routes.schema["route_master_id"] == pl.Int64
+    assert result.route_stops.schema == pl.Schema(
+        {"relation_id": pl.Int64, "seq": pl.Int32, "osm_id": pl.String, "role": pl.String}
+    )
