@@ -1,8 +1,12 @@
-// Users' decisions: manual matches, problem solutions, notes and history (the curation endpoints).
+// Users' decisions through the curation endpoints: manual matches, solutions, notes, history, export.
 
 import { ApiError, getJSON, offers, request } from "./api.js";
 
 const AUTHOR_KEY = "stopsync.author";
+const HISTORY_SCAN = 1000; // the newest changes searched for one stop's (the API's largest page)
+
+// api.curation_models.SolutionStatus, in the order a curator meets them.
+export const SOLUTION_STATUSES = ["open", "fixed_in_osm", "fixed_in_official", "wont_fix", "false_positive"];
 
 /** The author name last used in this browser. */
 export function savedAuthor() {
@@ -36,27 +40,26 @@ export function itemsOf(doc) {
   return doc?.items ?? [];
 }
 
+/** "123, way_456 789" -> ["123", "way_456", "789"]. */
+export function parseOsmIds(text) {
+  return text.split(/[\s,;]+/).filter(Boolean);
+}
+
 /** Manual decisions about one official stop. */
 export async function listManualMatches(sloid) {
   return itemsOf(await curated("GET", "/api/manual-matches", () => getJSON("/api/manual-matches", { sloid })));
 }
 
-/** Record a decision: action "match" pins sloid to osm_id, "unmatch" forbids the pair. */
-export function addManualMatch({ sloid, osm_id, action, author, note }) {
-  const body = { sloid, osm_id, action, author, note: note || null };
+/** Record a decision: "match" pins the sloid to the OSM elements, "unmatch" keeps them apart. */
+export function addManualMatch({ sloid, osmIds, action, author, comment }) {
+  const body = { sloid, osm_ids: osmIds, action, author, comment };
   return curated("POST", "/api/manual-matches", () => request("POST", "/api/manual-matches", { body }));
 }
 
-/** Withdraw a decision: by its id where the server routes DELETE by id, else by its pair. */
-export async function removeManualMatch(decision) {
-  const id = decision.id ?? decision.manual_match_id;
-  const byId = id !== undefined && id !== null && (await offers("DELETE", "/api/manual-matches/{id}")) !== false;
-  if (byId) {
-    const path = `/api/manual-matches/${encodeURIComponent(id)}`;
-    return curated("DELETE", "/api/manual-matches/{id}", () => request("DELETE", path));
-  }
-  const qs = new URLSearchParams({ sloid: decision.sloid, osm_id: decision.osm_id });
-  return curated("DELETE", "/api/manual-matches", () => request("DELETE", `/api/manual-matches?${qs}`));
+/** Withdraw a decision (its history stays). */
+export function removeManualMatch(id, author) {
+  const path = `/api/manual-matches/${encodeURIComponent(id)}?${new URLSearchParams({ author })}`;
+  return curated("DELETE", "/api/manual-matches/{id}", () => request("DELETE", path));
 }
 
 /** A problem's recorded solution, or null when none is recorded yet. */
@@ -76,22 +79,38 @@ export function putSolution(problemId, { status, text, author }) {
   return curated("PUT", "/api/problems/{id}/solution", () => request("PUT", path, { body: { status, text, author } }));
 }
 
-/** Notes about one official stop. */
+/** Notes on one official stop. */
 export async function listNotes(sloid) {
-  return itemsOf(await curated("GET", "/api/notes", () => getJSON("/api/notes", { sloid })));
+  const params = { target_type: "atlas", target_id: sloid };
+  return itemsOf(await curated("GET", "/api/notes", () => getJSON("/api/notes", params)));
 }
 
-/** Add a note about one official stop. */
+/** Leave a note on one official stop. */
 export function addNote({ sloid, text, author }) {
-  return curated("POST", "/api/notes", () => request("POST", "/api/notes", { body: { sloid, text, author } }));
+  const body = { target_type: "atlas", target_id: sloid, text, author };
+  return curated("POST", "/api/notes", () => request("POST", "/api/notes", { body }));
 }
 
-/** What users changed about one official stop, newest first as the server orders it. */
+/** Delete a note (its history stays). */
+export function deleteNote(id, author) {
+  const path = `/api/notes/${encodeURIComponent(id)}?${new URLSearchParams({ author })}`;
+  return curated("DELETE", "/api/notes/{id}", () => request("DELETE", path));
+}
+
+/** Whether a history entry is about this official stop (its before or after row names it). */
+function concerns(entry, sloid) {
+  return [entry.before, entry.after].some((row) => row && (row.sloid === sloid
+    || (row.target_type === "atlas" && row.target_id === sloid)));
+}
+
+/** The newest changes about one official stop. History is kept per entity (a manual match, a
+ * solution, a note), so the newest changes overall are read and those about the stop kept. */
 export async function listHistory(sloid) {
-  return itemsOf(await curated("GET", "/api/history", () => getJSON("/api/history", { sloid })));
+  const doc = await curated("GET", "/api/history", () => getJSON("/api/history", { limit: HISTORY_SCAN }));
+  return itemsOf(doc).filter((entry) => concerns(entry, sloid));
 }
 
-/** Download the curation export as a file; the server names it (Content-Disposition). */
+/** Download the curation export as a file; the server may name it (Content-Disposition). */
 export async function downloadExport() {
   const response = await curated("GET", "/api/curation/export", () => fetch("/api/curation/export"));
   if (!response.ok) {

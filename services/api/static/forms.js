@@ -2,12 +2,15 @@
 
 import { friendly } from "./api.js";
 import {
-  addManualMatch, addNote, getSolution, listHistory, listManualMatches, listNotes, putSolution,
-  removeManualMatch, saveAuthor, savedAuthor,
+  SOLUTION_STATUSES, addManualMatch, addNote, deleteNote, getSolution, listHistory, listManualMatches,
+  listNotes, parseOsmIds, putSolution, removeManualMatch, saveAuthor, savedAuthor,
 } from "./curation.js";
 import { fmtTime, h, replace, toast } from "./dom.js";
 
-export const SOLUTION_STATUSES = ["open", "in_progress", "solved", "false_positive", "wont_fix"];
+const STATUS_LABELS = {
+  open: "open", fixed_in_osm: "fixed in OSM", fixed_in_official: "fixed in the official data",
+  wont_fix: "won't fix", false_positive: "false positive",
+};
 let uid = 0;
 
 /** A labelled control; ids are unique so that every label points at its own field. */
@@ -25,20 +28,29 @@ function rememberAuthor(author) {
 }
 
 function authorInput() {
-  return h("input", { type: "text", name: "author", value: savedAuthor(), required: true, autocomplete: "name" });
+  return h("input", { type: "text", name: "author", value: savedAuthor(), required: true, maxlength: 100, autocomplete: "name" });
 }
 
-/** Run `action`, tell the user how it went, and refresh on success. */
-async function submit(form, action, done, what, changed) {
-  const button = form.querySelector("button[type=submit]");
+/** The author for a one-click action (withdraw, delete): the form's field, which must be filled. */
+function authorFrom(input) {
+  const author = input.value.trim();
+  if (!author) {
+    toast("Enter your name as author first.", "warn");
+    input.focus();
+  }
+  return author;
+}
+
+/** Run `action` from `button`; say `ok` or why not (`what` names the feature), then refresh. */
+async function submit(button, action, { ok, what, done = null, changed = null }) {
   button.disabled = true;
   try {
     await action();
-    toast(`${what} saved.`, "ok");
-    await done();
+    toast(ok, "ok");
+    await done?.();
     changed?.();
   } catch (err) {
-    toast(friendly(err, what.toLowerCase()), "error");
+    toast(friendly(err, what), "error");
   } finally {
     button.disabled = false;
   }
@@ -56,30 +68,33 @@ async function loadInto(el, fill, what) {
 
 /** The solution form of one problem, filled with its recorded solution. */
 export function solutionForm(problem, changed) {
-  const status = h("select", { name: "status" }, SOLUTION_STATUSES.map((s) => h("option", { value: s }, s.replace("_", " "))));
-  const text = h("textarea", { name: "text", rows: 2, placeholder: "What was done, or why not" });
+  const status = h("select", { name: "status" }, SOLUTION_STATUSES.map((s) => h("option", { value: s }, STATUS_LABELS[s] ?? s)));
+  const text = h("textarea", { name: "text", rows: 2, maxlength: 5000, placeholder: "What was done, or why not" });
   const author = authorInput();
   const state = h("div", { class: "muted small" });
+  const save = h("button", { type: "submit" }, "Save solution");
   const form = h("form", { class: "solution" },
     h("div", { class: "row" }, labelled("Status", status), labelled("Author", author)),
-    labelled("Solution", text), h("div", { class: "row" }, h("button", { type: "submit" }, "Save solution"), state));
+    labelled("Solution", text), h("div", { class: "row" }, save, state));
   const load = () => loadInto(state, async () => {
     const sol = await getSolution(problem.problem_id);
-    if (sol) {
-      // A status this page does not list yet is still shown as recorded.
-      if (sol.status && !SOLUTION_STATUSES.includes(sol.status)) status.append(h("option", { value: sol.status }, sol.status));
-      status.value = sol.status ?? "open";
-      text.value = sol.text ?? sol.solution ?? "";
-      replace(state, `Recorded by ${sol.author ?? "?"} · ${fmtTime(sol.updated_at ?? sol.created_at)}`);
-    } else {
+    if (!sol) {
       replace(state, "No solution recorded yet.");
+      return;
     }
+    // A status this page does not list yet is still shown as recorded.
+    if (!SOLUTION_STATUSES.includes(sol.status)) status.append(h("option", { value: sol.status }, sol.status));
+    status.value = sol.status;
+    text.value = sol.text ?? "";
+    const review = sol.state && sol.state !== "attached" ? ` · ${sol.state.replace("_", " ")}` : "";
+    replace(state, `Recorded by ${sol.author} · ${fmtTime(sol.updated_at ?? sol.created_at)}${review}`);
   }, "problem solutions");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     rememberAuthor(author.value.trim());
-    submit(form, () => putSolution(problem.problem_id,
-      { status: status.value, text: text.value.trim(), author: author.value.trim() }), load, "Solution", changed);
+    submit(save, () => putSolution(problem.problem_id,
+      { status: status.value, text: text.value.trim(), author: author.value.trim() }),
+    { ok: "Solution saved.", what: "problem solutions", done: load, changed });
   });
   load();
   return form;
@@ -87,78 +102,93 @@ export function solutionForm(problem, changed) {
 
 /** The manual match / unmatch form and the stop's recorded decisions; returns {el, setOsmId}. */
 export function manualMatchSection(sloid, changed) {
-  const osmId = h("input", { type: "text", name: "osm_id", required: true, placeholder: "123 or way_123" });
+  const osmIds = h("input", { type: "text", name: "osm_ids", required: true, placeholder: "123, way_456" });
   const action = h("select", { name: "action" },
-    h("option", { value: "match" }, "match (pin this pair)"), h("option", { value: "unmatch" }, "unmatch (forbid this pair)"));
-  const note = h("input", { type: "text", name: "note", placeholder: "optional" });
+    h("option", { value: "match" }, "match (pin these elements)"), h("option", { value: "unmatch" }, "unmatch (keep apart)"));
+  const comment = h("input", { type: "text", name: "comment", maxlength: 2000, placeholder: "optional" });
   const author = authorInput();
   const list = h("div", { class: "decisions" });
+  const save = h("button", { type: "submit" }, "Save decision");
   const form = h("form", { class: "manual" },
     h("p", { class: "muted small" }, "Tip: click an OSM square on the map to fill in its id (Shift+click where it hides under the stop)."),
-    h("div", { class: "row" }, labelled("OSM id", osmId), labelled("Action", action)),
-    h("div", { class: "row" }, labelled("Note", note), labelled("Author", author)),
-    h("button", { type: "submit" }, "Save decision"));
+    h("div", { class: "row" }, labelled("OSM ids", osmIds), labelled("Action", action)),
+    h("div", { class: "row" }, labelled("Comment", comment), labelled("Author", author)), save);
   const refresh = () => loadInto(list, async () => {
     const items = await listManualMatches(sloid);
-    replace(list, items.length ? h("ul", { class: "plain" }, items.map((d) => decisionItem(d, () => {
+    const withdrawn = () => {
       refresh();
       changed?.();
-    })))
+    };
+    replace(list, items.length ? h("ul", { class: "plain" }, items.map((d) => decisionItem(d, author, withdrawn)))
       : h("p", { class: "muted small" }, "No manual decision for this stop."));
   }, "manual matches");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     rememberAuthor(author.value.trim());
-    submit(form, () => addManualMatch({
-      sloid, osm_id: osmId.value.trim(), action: action.value, author: author.value.trim(), note: note.value.trim(),
-    }), refresh, "Decision", changed);
+    submit(save, () => addManualMatch({
+      sloid, osmIds: parseOsmIds(osmIds.value), action: action.value, author: author.value.trim(), comment: comment.value.trim(),
+    }), { ok: "Decision saved; the next run applies it.", what: "manual matches", done: refresh, changed });
   });
   refresh();
   const setOsmId = (id, act = null) => {
-    osmId.value = id;
+    osmIds.value = id;
     if (act) action.value = act;
-    osmId.focus();
+    osmIds.focus();
   };
   return { el: h("div", {}, list, form), setOsmId };
 }
 
-function decisionItem(d, refresh) {
-  const remove = h("button", { type: "button", class: "small", onclick: async () => {
-    try {
-      await removeManualMatch(d);
-      toast("Decision withdrawn.", "ok");
-      refresh();
-    } catch (err) {
-      toast(friendly(err, "withdrawing decisions"), "error");
-    }
+function decisionItem(d, authorInput, withdrawn) {
+  const remove = h("button", { type: "button", class: "small", onclick: () => {
+    const author = authorFrom(authorInput);
+    if (author) submit(remove, () => removeManualMatch(d.id, author), { ok: "Decision withdrawn.", what: "manual matches", changed: withdrawn });
   } }, "Withdraw");
-  return h("li", {}, h("strong", {}, d.action), ` ${d.osm_id} · ${d.author ?? "?"} · ${fmtTime(d.created_at)} `,
-    d.note ? h("em", {}, d.note) : null, " ", remove);
+  return h("li", {}, h("strong", {}, d.action), ` ${(d.osm_ids ?? []).join(", ")} · ${d.author} · ${fmtTime(d.created_at)} `,
+    d.orphaned ? h("span", { class: "badge badge-warn", title: "an element it names is gone from the data" }, "orphaned") : null,
+    d.comment ? h("div", { class: "small" }, h("em", {}, d.comment)) : null, " ", remove);
 }
 
-/** The notes about a stop and a form to add one. */
+/** The notes on a stop and a form to add one. */
 export function notesSection(sloid, changed) {
   const list = h("div", {});
-  const text = h("textarea", { name: "text", rows: 2, required: true });
+  const text = h("textarea", { name: "text", rows: 2, required: true, maxlength: 5000 });
   const author = authorInput();
-  const form = h("form", { class: "note" }, labelled("New note", text),
-    h("div", { class: "row" }, labelled("Author", author), h("button", { type: "submit" }, "Add note")));
+  const save = h("button", { type: "submit" }, "Add note");
+  const form = h("form", { class: "note" }, labelled("New note", text), h("div", { class: "row" }, labelled("Author", author), save));
   const refresh = () => loadInto(list, async () => {
     const notes = await listNotes(sloid);
-    replace(list, notes.length ? h("ul", { class: "plain" }, notes.map((n) => h("li", {},
-      h("div", {}, n.text ?? n.note), h("div", { class: "muted small" }, `${n.author ?? "?"} · ${fmtTime(n.created_at)}`))))
-      : h("p", { class: "muted small" }, "No notes yet."));
+    replace(list, notes.length ? h("ul", { class: "plain" }, notes.map((n) => noteItem(n, author, () => {
+      refresh();
+      changed?.();
+    }))) : h("p", { class: "muted small" }, "No notes yet."));
   }, "notes");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     rememberAuthor(author.value.trim());
-    submit(form, async () => {
+    submit(save, async () => {
       await addNote({ sloid, text: text.value.trim(), author: author.value.trim() });
       text.value = "";
-    }, refresh, "Note", changed);
+    }, { ok: "Note added.", what: "notes", done: refresh, changed });
   });
   refresh();
   return h("div", {}, list, form);
+}
+
+function noteItem(n, authorInput, deleted) {
+  const remove = h("button", { type: "button", class: "small", onclick: () => {
+    const author = authorFrom(authorInput);
+    if (author) submit(remove, () => deleteNote(n.id, author), { ok: "Note deleted.", what: "notes", changed: deleted });
+  } }, "Delete");
+  return h("li", {}, h("div", {}, n.text),
+    h("div", { class: "muted small" }, `${n.author} · ${fmtTime(n.created_at)} `, remove));
+}
+
+/** One history entry in a few words: what changed, from the row after (or before) the change. */
+export function describeChange(entry) {
+  const row = entry.after ?? entry.before ?? {};
+  if (entry.entity_kind === "manual_match") return `${row.action} ${(row.osm_ids ?? []).join(", ")}`;
+  if (entry.entity_kind === "solution") return `${row.problem_type}: ${STATUS_LABELS[row.status] ?? row.status}`;
+  return row.text ?? "";
 }
 
 /** What users changed about a stop; returns {el, refresh}. */
@@ -167,9 +197,8 @@ export function historySection(sloid) {
   const refresh = () => loadInto(el, async () => {
     const items = await listHistory(sloid);
     replace(el, items.length ? h("ol", { class: "plain history" }, items.map((e) => h("li", {},
-      h("span", { class: "muted small" }, fmtTime(e.at ?? e.created_at)), " ",
-      h("strong", {}, e.kind ?? e.action ?? e.event ?? "change"), " ", e.author ? `by ${e.author} ` : "",
-      e.summary ?? e.text ?? "")))
+      h("span", { class: "muted small" }, fmtTime(e.at)), " ",
+      h("strong", {}, `${e.entity_kind.replace("_", " ")} ${e.action}`), ` by ${e.author}: `, describeChange(e))))
       : h("p", { class: "muted small" }, "No change recorded."));
   }, "history");
   refresh();
