@@ -138,12 +138,17 @@ export function manualMatchSection(sloid, changed) {
   return { el: h("div", {}, list, form), setOsmId };
 }
 
+/** A decision's OSM ids, whether a row holds a list (`osm_ids`) or one element (`osm_id`). */
+function osmIdsOf(row) {
+  return row.osm_ids ?? (row.osm_id ? [row.osm_id] : []);
+}
+
 function decisionItem(d, authorInput, withdrawn) {
   const remove = h("button", { type: "button", class: "small", onclick: () => {
     const author = authorFrom(authorInput);
     if (author) submit(remove, () => removeManualMatch(d.id, author), { ok: "Decision withdrawn.", what: "manual matches", changed: withdrawn });
   } }, "Withdraw");
-  return h("li", {}, h("strong", {}, d.action), ` ${(d.osm_ids ?? []).join(", ")} · ${d.author} · ${fmtTime(d.created_at)} `,
+  return h("li", {}, h("strong", {}, d.action), ` ${osmIdsOf(d).join(", ")} · ${d.author} · ${fmtTime(d.created_at)} `,
     d.orphaned ? h("span", { class: "badge badge-warn", title: "an element it names is gone from the data" }, "orphaned") : null,
     d.comment ? h("div", { class: "small" }, h("em", {}, d.comment)) : null, " ", remove);
 }
@@ -186,7 +191,7 @@ function noteItem(n, authorInput, deleted) {
 /** One history entry in a few words: what changed, from the row after (or before) the change. */
 export function describeChange(entry) {
   const row = entry.after ?? entry.before ?? {};
-  if (entry.entity_kind === "manual_match") return `${row.action} ${(row.osm_ids ?? []).join(", ")}`;
+  if (entry.entity_kind === "manual_match") return `${row.action} ${osmIdsOf(row).join(", ")}`;
   if (entry.entity_kind === "solution") return `${row.problem_type}: ${STATUS_LABELS[row.status] ?? row.status}`;
   return row.text ?? "";
 }
