@@ -29,7 +29,7 @@ def upgrade() -> None:
             updated_at timestamptz NOT NULL DEFAULT now(),
             orphaned boolean NOT NULL DEFAULT false,
             orphaned_since_run_id text,
-            missing jsonb NOT NULL DEFAULT '[]'::jsonb
+            missing jsonb NOT NULL DEFAULT '{}'::jsonb
         );
         CREATE INDEX manual_matches_sloid ON curation.manual_matches (sloid);
         CREATE TABLE curation.solutions (
