@@ -106,7 +106,7 @@ async def open_runtime(
     await channel.close()
     pool = None
     if database:
-        pool = await create_pool(settings.database_url)
+        pool = await create_pool(str(settings.database_url))
         if migration_head is not None:
             await wait_until_migrated(pool, migration_head)
     return Runtime(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyUrl, Field
+from pydantic import AnyUrl, Field, PostgresDsn
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +17,7 @@ class CommonSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
 
-    database_url: str = "postgresql://postgres@127.0.0.1:5432/stopsync"
+    database_url: PostgresDsn = PostgresDsn("postgresql://postgres@127.0.0.1:5432/stopsync")
     amqp_url: AnyUrl = AnyUrl("amqp://guest:guest@127.0.0.1:5672/")
     redis_url: AnyUrl = AnyUrl("redis://127.0.0.1:6379/0")
     state_backend: Literal["redis", "file"] = "redis"

@@ -101,7 +101,7 @@ async def rollback_snapshot() -> str:
     """Swap the previous snapshot back in."""
     from precompute.snapshots import rollback
 
-    pool = await create_pool(CommonSettings().database_url)
+    pool = await create_pool(str(CommonSettings().database_url))
     try:
         async with pool.acquire() as conn:
             return await rollback(conn)

@@ -35,7 +35,7 @@ async def open_state(settings: ApiSettings) -> AppState:
     await channel.close()
     return AppState(
         settings=settings,
-        pool=await create_pool(settings.database_url, max_size=10),
+        pool=await create_pool(str(settings.database_url), max_size=10),
         redis=redis,
         status=make_status_store(settings, redis),
         lock=RunLock(redis, settings.namespace, settings.lock_ttl_seconds),

@@ -19,10 +19,10 @@ def main() -> int:
     from migrator.migrate import ensure_database, head, upgrade
 
     try:
-        ensure_database(settings.database_url)
-        upgrade(settings.database_url)
+        ensure_database(str(settings.database_url))
+        upgrade(str(settings.database_url))
     except Exception as exc:  # noqa: BLE001 - report any failure as the exit status
-        log.error("migration_failed", error=repr(exc), database=_safe(settings.database_url))
+        log.error("migration_failed", error=repr(exc), database=_safe(str(settings.database_url)))
         return 1
     log.info("migration_done", revision=head())
     return 0
