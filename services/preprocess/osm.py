@@ -93,13 +93,8 @@ def _elements(tagged: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
             "lon",
             "lat",
             _kind().alias("kind"),
-            ((pl.col("railway") == "tram_stop") | (pl.col("tram") == "yes"))
-            .fill_null(False)
-            .alias("is_tram"),
-            *(
-                pl.coalesce([blank_to_null(pl.col(k)) for k in keys]).alias(c)
-                for c, keys in TAG_COLUMNS.items()
-            ),
+            _is_tram().alias("is_tram"),
+            *(_first_tag(keys).alias(column) for column, keys in TAG_COLUMNS.items()),
             pl.col("json").fill_null("{}").alias("tags"),
         )
         .unique("osm_id", keep="first", maintain_order=True)
