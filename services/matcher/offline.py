@@ -6,6 +6,7 @@ import argparse
 import importlib
 from pathlib import Path
 
+import orjson
 import polars as pl
 
 from matcher.engine import MatchResult, match
@@ -48,9 +49,34 @@ def find_problems(inputs: dict, result: MatchResult) -> pl.DataFrame | None:
     detect = getattr(problems, "detect_problems", None)
     if detect is None:
         return None
-    return detect(
-        inputs["atlas_stops"], inputs["osm_elements"], result.matches, result.unmatched, result.osm_units
+    from precompute.route_inputs import route_pairs
+
+    gtfs = inputs.get("gtfs")
+    itineraries = getattr(gtfs, "itineraries", None)
+    gtfs_frames = (
+        {"routes": gtfs.routes, "itineraries": gtfs.itineraries, "itinerary_stops": gtfs.itinerary_stops}
+        if gtfs is not None and hasattr(gtfs, "itinerary_stops")
+        else None
     )
+    return detect(
+        inputs["atlas_stops"],
+        inputs["osm_elements"],
+        result.matches,
+        result.unmatched,
+        result.osm_units,
+        route_matches=route_pairs(result.route_matches, inputs.get("osm_routes"), itineraries),
+        osm_routes=inputs.get("osm_routes"),
+        osm_route_stops=inputs.get("osm_route_stops"),
+        gtfs=gtfs_frames,
+    )
+
+
+def write_problems(problems: pl.DataFrame, path: Path) -> None:
+    """problems.jsonl: one problem per line, sorted by id, `details` as a JSON object."""
+    with path.open("wb") as fh:
+        for row in problems.sort("problem_id").to_dicts():
+            row["details"] = orjson.loads(row["details"])
+            fh.write(orjson.dumps(row, option=orjson.OPT_SORT_KEYS) + b"\n")
 
 
 def summarize(result: MatchResult, profile: str, problems: pl.DataFrame | None) -> dict:
@@ -90,7 +116,7 @@ def run(atlas: Path, osm: Path, gtfs: Path | None, profile: str, out: Path) -> d
     write_jsonl(match_lines(result.matches), out / "matches.jsonl", ["sloid", "osm_node_id"])
     write_jsonl(result.unmatched, out / "unmatched.jsonl", ["side", "id"])
     if problems is not None:
-        write_jsonl(problems, out / "problems.jsonl", ["problem_id"])
+        write_problems(problems, out / "problems.jsonl")
     if result.route_matches is not None:
         write_jsonl(
             result.route_matches,
