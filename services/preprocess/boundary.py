@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import shape
 
 from preprocess.errors import SourceError
+from preprocess.fetch import local_path
 
 DEFAULT_BOUNDARY = Path(__file__).resolve().parents[2] / "data" / "boundary" / "ch.geojson"
 AREAL_TYPES = ("Polygon", "MultiPolygon")
@@ -32,8 +33,13 @@ class Boundary:
 
 
 def load_boundary(path: Path | str | None = None) -> Boundary:
-    """Read a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection from a local file."""
-    file = Path(path) if path is not None else DEFAULT_BOUNDARY
+    """Read a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection (path or file:// URL).
+
+    An http(s) boundary is downloaded first (`fetch.download`), like every other source.
+    """
+    file = local_path(str(path)) if path is not None else DEFAULT_BOUNDARY
+    if file is None:
+        raise SourceError("boundary", str(path), "an HTTP boundary must be downloaded first")
     try:
         raw = file.read_bytes()
         doc = json.loads(raw)

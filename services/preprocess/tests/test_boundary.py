@@ -76,3 +76,9 @@ def test_bad_boundary_files(tmp_path):
         load_boundary(path)
     with pytest.raises(SourceError, match="cannot read"):
         load_boundary(tmp_path / "missing.geojson")
+    with pytest.raises(SourceError, match="downloaded first"):
+        load_boundary("https://example.invalid/ch.geojson")
+
+
+def test_file_url_works_like_a_path():
+    assert load_boundary(f"file://{DEFAULT_BOUNDARY}").digest == load_boundary().digest

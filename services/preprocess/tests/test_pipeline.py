@@ -183,3 +183,25 @@ async def test_http_sources_probe_then_run(conn, tmp_path):
     assert after_edit["osm"]["changed"] and not after_edit["atlas"]["changed"]
     assert first["atlas"]["etag"] and first["atlas"]["last_modified"]
     assert await schema_exists(conn, "run_e1")
+
+
+@pytest.mark.parametrize("failure", ["404", "500", "timeout"])
+async def test_http_failures_fail_the_run_and_leave_no_schema(conn, tmp_path, failure):
+    paths = write_sources(tmp_path)
+    with LocalServer() as server:
+        server.slow_seconds = 0.5
+        server.put("gtfs.zip", open(paths["gtfs_url"], "rb").read())
+        broken = {"404": "/status/404/gtfs.zip", "500": "/status/500/gtfs.zip", "timeout": "/slow/gtfs.zip"}[
+            failure
+        ]
+        sources = SourceSettings(
+            **{**paths, "gtfs_url": server.base + broken},
+            cache_dir=tmp_path / "cache",
+            http_retries=0,
+            http_timeout_seconds=0.1,
+        )
+        with pytest.raises(SourceError) as caught:
+            await preprocess_run(conn, sources, "run_f1", "complete", Progress(), today=TODAY)
+    assert caught.value.source == "gtfs" and caught.value.file.endswith(broken)
+    assert ("timeout" if failure == "timeout" else f"HTTP {failure}") in caught.value.reason
+    assert not await schema_exists(conn, "run_f1")
