@@ -29,6 +29,14 @@ def local_path(url: str) -> Path | None:
     return Path(url)
 
 
+def existing_file(url: str, source: str) -> Path | None:
+    """The local file a path or file:// URL names (which must exist); None for HTTP."""
+    path = local_path(url)
+    if path is not None and not path.is_file():
+        raise SourceError(source, str(path), "file not found")
+    return path
+
+
 def file_name_for(url: str) -> str:
     """A stable local name: a short hash of the URL plus its last path segment (keeps `.zip`)."""
     tail = Path(urlparse(url).path).name or "download"
@@ -72,10 +80,8 @@ async def download(
     backoff_seconds: float = 0.5,
 ) -> Path:
     """Return a local path holding the source; HTTP bodies are streamed to a temp file first."""
-    path = local_path(url)
+    path = existing_file(url, source)
     if path is not None:
-        if not path.is_file():
-            raise SourceError(source, str(path), "file not found")
         return path
     dest_dir.mkdir(parents=True, exist_ok=True)
     final = dest_dir / file_name_for(url)

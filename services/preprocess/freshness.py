@@ -9,8 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from preprocess.errors import SourceError
-from preprocess.fetch import local_path, with_retries
+from preprocess.fetch import existing_file, with_retries
 
 PROBES_FILE = "probes.json"
 
@@ -53,10 +52,8 @@ async def probe(
     backoff_seconds: float = 0.5,
 ) -> SourceProbe:
     """Probe a file (size, mtime, hash) or an HTTP URL (1-byte range GET: ETag, Last-Modified)."""
-    path = local_path(url)
+    path = existing_file(url, source)
     if path is not None:
-        if not path.is_file():
-            raise SourceError(source, str(path), "file not found")
         stat = path.stat()
         return SourceProbe(url, str(path.resolve()), None, None, stat.st_size, stat.st_mtime, file_hash(path))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import asyncpg
 import pytest
 from common.settings import SourceSettings
 
@@ -22,7 +21,6 @@ from preprocess.tests.factories import (
     zip_files,
 )
 from preprocess.tests.local_http import LocalServer
-from preprocess.tests.pg import postgis_database
 
 pytestmark = pytest.mark.integration
 TODAY = date(2026, 6, 1)
@@ -36,19 +34,6 @@ STAGED = {
     "gtfs_itineraries",
     "gtfs_itinerary_stops",
 }
-
-
-@pytest.fixture(scope="module")
-async def database():
-    async for url in postgis_database():
-        yield url
-
-
-@pytest.fixture
-async def conn(database):
-    connection = await asyncpg.connect(database)
-    yield connection
-    await connection.close()
 
 
 def write_sources(folder) -> dict[str, str]:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import asyncpg
 import polars as pl
 import pytest
 
 from preprocess.staging import drop_run_schema, load_frames, stage_frames
-from preprocess.tests.pg import postgis_database
 
 pytestmark = pytest.mark.integration
 SCHEMA = "run_00ab"
 
 
-@pytest.fixture(scope="module")
-async def database():
-    async for url in postgis_database():
-        yield url
-
-
-@pytest.fixture
-async def conn(database):
-    connection = await asyncpg.connect(database)
-    await drop_run_schema(connection, SCHEMA)
-    yield connection
-    await drop_run_schema(connection, SCHEMA)
-    await connection.close()
+@pytest.fixture(autouse=True)
+async def no_schema_left(conn):
+    await drop_run_schema(conn, SCHEMA)
+    yield
+    await drop_run_schema(conn, SCHEMA)
 
 
 FRAMES = {
