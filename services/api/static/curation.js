@@ -3,7 +3,7 @@
 import { ApiError, getJSON, offers, request } from "./api.js";
 
 const AUTHOR_KEY = "stopsync.author";
-const HISTORY_SCAN = 1000; // the newest changes searched for one stop's (the API's largest page)
+const HISTORY_LIMIT = 200; // changes shown for one stop, newest first
 
 // api.curation_models.SolutionStatus, in the order a curator meets them.
 export const SOLUTION_STATUSES = ["open", "fixed_in_osm", "fixed_in_official", "wont_fix", "false_positive"];
@@ -56,10 +56,10 @@ export function addManualMatch({ sloid, osmIds, action, author, comment }) {
   return curated("POST", "/api/manual-matches", () => request("POST", "/api/manual-matches", { body }));
 }
 
-/** Withdraw a decision (its history stays). */
+/** Withdraw a decision (its history stays); the body names who withdraws it. */
 export function removeManualMatch(id, author) {
-  const path = `/api/manual-matches/${encodeURIComponent(id)}?${new URLSearchParams({ author })}`;
-  return curated("DELETE", "/api/manual-matches/{id}", () => request("DELETE", path));
+  const path = `/api/manual-matches/${encodeURIComponent(id)}`;
+  return curated("DELETE", "/api/manual-matches/{id}", () => request("DELETE", path, { body: { author } }));
 }
 
 /** A problem's recorded solution, or null when none is recorded yet. */
@@ -91,22 +91,22 @@ export function addNote({ sloid, text, author }) {
   return curated("POST", "/api/notes", () => request("POST", "/api/notes", { body }));
 }
 
-/** Delete a note (its history stays). */
+/** Delete a note (its history stays); the body names who deletes it. */
 export function deleteNote(id, author) {
-  const path = `/api/notes/${encodeURIComponent(id)}?${new URLSearchParams({ author })}`;
-  return curated("DELETE", "/api/notes/{id}", () => request("DELETE", path));
+  const path = `/api/notes/${encodeURIComponent(id)}`;
+  return curated("DELETE", "/api/notes/{id}", () => request("DELETE", path, { body: { author } }));
 }
 
-/** Whether a history entry is about this official stop (its before or after row names it). */
+/** Whether a history entry is about this official stop (it, or its before or after row, names it). */
 function concerns(entry, sloid) {
-  return [entry.before, entry.after].some((row) => row && (row.sloid === sloid
+  return entry.sloid === sloid || [entry.before, entry.after].some((row) => row && (row.sloid === sloid
     || (row.target_type === "atlas" && row.target_id === sloid)));
 }
 
-/** The newest changes about one official stop. History is kept per entity (a manual match, a
- * solution, a note), so the newest changes overall are read and those about the stop kept. */
+/** The newest changes about one official stop (`sloid=`; checked here too, should a server
+ * ignore the filter and answer with everything). */
 export async function listHistory(sloid) {
-  const doc = await curated("GET", "/api/history", () => getJSON("/api/history", { limit: HISTORY_SCAN }));
+  const doc = await curated("GET", "/api/history", () => getJSON("/api/history", { sloid, limit: HISTORY_LIMIT }));
   return itemsOf(doc).filter((entry) => concerns(entry, sloid));
 }
 

@@ -86,8 +86,10 @@ export function solutionForm(problem, changed) {
     if (!SOLUTION_STATUSES.includes(sol.status)) status.append(h("option", { value: sol.status }, sol.status));
     status.value = sol.status;
     text.value = sol.text ?? "";
-    const review = sol.state && sol.state !== "attached" ? ` · ${sol.state.replace("_", " ")}` : "";
-    replace(state, `Recorded by ${sol.author} · ${fmtTime(sol.updated_at ?? sol.created_at)}${review}`);
+    replace(state, `Recorded by ${sol.author} · ${fmtTime(sol.updated_at ?? sol.created_at)}`,
+      // precompute flags a solution whose problem changed or went away since it was written.
+      sol.needs_review ? h("div", { class: "notice notice-warn" }, `Needs review: ${sol.review_reason ?? "the problem changed"}`) : null,
+      sol.resolved_since_run_id ? h("div", {}, `The problem is gone since run ${sol.resolved_since_run_id}.`) : null);
   }, "problem solutions");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
