@@ -106,7 +106,7 @@ export function solutionForm(problem, changed) {
 export function manualMatchSection(sloid, changed) {
   const osmIds = h("input", { type: "text", name: "osm_ids", required: true, placeholder: "123, way_456" });
   const action = h("select", { name: "action" },
-    h("option", { value: "match" }, "match (pin these elements)"), h("option", { value: "unmatch" }, "unmatch (keep apart)"));
+    h("option", { value: "match" }, "match (pin)"), h("option", { value: "unmatch" }, "unmatch (keep apart)"));
   const comment = h("input", { type: "text", name: "comment", maxlength: 2000, placeholder: "optional" });
   const author = authorInput();
   const list = h("div", { class: "decisions" });

@@ -66,6 +66,7 @@ function filters(counts = {}) {
 async function exportCuration() {
   try {
     await downloadExport();
+    toast("Curation export downloaded.", "ok");
   } catch (err) {
     toast(friendly(err, "a curation export"), "error");
   }
