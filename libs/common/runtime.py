@@ -62,15 +62,15 @@ class Runtime:
             sent = len(rows)
         return sent
 
-    async def on_failure(
-        self, run_id: str | None, envelope: Envelope[Any] | None, error: str
-    ) -> None:
+    async def on_failure(self, run_id: str | None, envelope: Envelope[Any] | None, error: str) -> None:
         """A message was dead-lettered: the run has failed; drop its staging, tell the scheduler."""
         if run_id is not None and self.pool is not None:
             async with self.pool.acquire() as conn:
                 await conn.execute(f'DROP SCHEMA IF EXISTS "{run_schema(run_id)}" CASCADE')
         status = await self.status.get()
-        phase = status.get("phase") if status.get("run_id") == run_id and status.get("phase") else self.service
+        phase = (
+            status.get("phase") if status.get("run_id") == run_id and status.get("phase") else self.service
+        )
         await fail_run(
             self.status,
             self.publisher,
@@ -155,9 +155,7 @@ async def serve_consumer(
     structlog.contextvars.bind_contextvars(service=service)
     from migrator.migrate import head
 
-    rt = await open_runtime(
-        service, settings, database=database, migration_head=head() if database else None
-    )
+    rt = await open_runtime(service, settings, database=database, migration_head=head() if database else None)
     if rt.pool is not None:
         await rt.relay_outbox()  # anything a crash left committed but unpublished
     consumer = Consumer(

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from common import messages as m
+
 from tests.unit.test_messages import SAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "messages"

@@ -8,8 +8,8 @@ import subprocess
 import tempfile
 
 import pytest
-
 from stopsync.localstack import LocalStack
+
 from tests.e2e.test_pipeline_run import trigger, wait_for_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -7,10 +7,10 @@ from typing import Any
 import asyncpg
 import polars as pl
 import pytest
-
 from common.lock import StaleFenceError
 from precompute.publish import STEPS, InvariantError, publish_snapshot
 from precompute.snapshots import live_snapshot, rollback, snapshot_schema
+
 from tests.services import unique
 
 EMPTY_PROBLEMS = pl.DataFrame(

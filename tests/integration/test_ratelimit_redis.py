@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
-
 from common.ratelimit import RedisRateLimiter
+from redis.asyncio import Redis
 
 
 async def test_two_processes_share_one_budget(redis: Redis, namespace: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from common.ratelimit import MemoryRateLimiter, make_rate_limiter
 
 
