@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -57,7 +58,9 @@ def parse_gtfs(path: Path) -> ParsedGtfs:
         stops = _stops(read_table(archive, path, "stops.txt"), f"{path}!stops.txt")
         routes = _routes(read_table(archive, path, "routes.txt"))
         trips = _trips(read_table(archive, path, "trips.txt"))
-        patterns, stop_times = trip_patterns(stop_time_chunks(archive, path), trips, stops)
+        # A factory, not a generator: an unordered feed is read a second time.
+        chunks = partial(stop_time_chunks, archive, path)
+        patterns, stop_times = trip_patterns(chunks, trips, stops)
     itineraries, calls = build_itineraries(patterns, trips, stops, routes)
     counts = {"trips": trips.height, "stop_times": stop_times}
     return ParsedGtfs(stops, routes, itineraries, calls, counts)

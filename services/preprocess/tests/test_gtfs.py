@@ -148,3 +148,12 @@ def test_corrupt_stop_times_member(tmp_path, atlas):
     with pytest.raises(SourceError, match="corrupt zip") as caught:
         read_gtfs(path, atlas)
     assert caught.value.file.endswith("!stop_times.txt")
+
+
+def test_ordered_and_unordered_stop_times_give_the_same_itineraries(tmp_path, atlas):
+    header, *rows = gtfs_files()["stop_times.txt"].splitlines()
+    ordered = "\n".join([header, *sorted(rows, key=lambda r: (r.split(",")[0], int(r.split(",")[4])))])
+    shuffled = read_gtfs(zip_files(tmp_path / "a.zip", gtfs_files()), atlas)
+    in_order = read_gtfs(zip_files(tmp_path / "b.zip", gtfs_files(stop_times=ordered + "\n")), atlas)
+    assert in_order.itineraries.equals(shuffled.itineraries)
+    assert in_order.itinerary_stops.equals(shuffled.itinerary_stops)
