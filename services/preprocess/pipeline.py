@@ -167,24 +167,9 @@ async def _gtfs_step(run: _Run) -> None:
         return stage_key(await asyncio.to_thread(file_hash, path)), path
 
     parsed, parsed_meta = await _through_cache(
-        run,
-        "gtfs_parsed",
-        parsed_inputs,
-        _parse_gtfs_stage,
-        may_reuse_latest=True,
+        run, "gtfs_parsed", parsed_inputs, _parse_gtfs_stage, may_reuse_latest=True
     )
-
-    async def identity_inputs() -> tuple[str, Any]:
-        manifests = (run.cache.manifest("gtfs_parsed"), run.cache.manifest("atlas"))
-        return stage_key(*(product_hash(m) for m in manifests if m)), None
-
-    def identity(_: Any) -> tuple[dict[str, pl.DataFrame], dict]:
-        result = resolve(ParsedGtfs(**parsed), run.frames["atlas_stops"])
-        return {"gtfs_stops": result.stops, "gtfs_itinerary_stops": result.itinerary_stops}, {}
-
-    resolved, _ = await _through_cache(
-        run, "gtfs_identity", identity_inputs, identity, may_reuse_latest=False
-    )
+    resolved = await _identity_step(run, parsed)
     run.frames.update(
         {
             "gtfs_stops": resolved["gtfs_stops"],
@@ -194,6 +179,21 @@ async def _gtfs_step(run: _Run) -> None:
         }
     )
     run.summary["gtfs"] = parsed_meta
+
+
+async def _identity_step(run: _Run, parsed: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """GTFS stops resolved to sloids, redone only when either product (ATLAS, GTFS) changed."""
+
+    async def inputs() -> tuple[str, Any]:
+        manifests = (run.cache.manifest("gtfs_parsed"), run.cache.manifest("atlas"))
+        return stage_key(*(product_hash(m) for m in manifests if m)), None
+
+    def identity(_: Any) -> tuple[dict[str, pl.DataFrame], dict]:
+        result = resolve(ParsedGtfs(**parsed), run.frames["atlas_stops"])
+        return {"gtfs_stops": result.stops, "gtfs_itinerary_stops": result.itinerary_stops}, {}
+
+    resolved, _ = await _through_cache(run, "gtfs_identity", inputs, identity, may_reuse_latest=False)
+    return resolved
 
 
 def _parse_gtfs_stage(path: Path) -> tuple[dict[str, pl.DataFrame], dict]:
