@@ -24,30 +24,20 @@ from common.runtime import Runtime
 from common.settings import SourceSettings
 from precompute.snapshots import live_snapshot
 
+from preprocess.cache import decide_run_type
 from preprocess.pipeline import preprocess_run, probe_sources, remember_probe
 
 PRODUCER = "preprocess"
 
 
-def choose_run_type(
-    force: bool, has_snapshot: bool, changed: dict[str, bool]
-) -> tuple[bool, RunType]:
-    """Whether to run, and which kind of run: forced and first runs are complete or bootstrap."""
-    static_changed = changed.get("atlas", True) or changed.get("gtfs", True)
-    if force:
-        return True, "complete"
-    if not has_snapshot:
-        return True, "complete" if static_changed else "bootstrap"
-    if static_changed:
-        return True, "complete"
-    if changed.get("osm", True):
-        return True, "atlas_cached"
-    return False, "atlas_cached"
+def choose_run_type(force: bool, has_snapshot: bool, changed: dict[str, bool]) -> tuple[bool, RunType]:
+    """Whether to run, and which kind: forced and first runs always run; else only on a change."""
+    run_type = decide_run_type(changed, tables_present=has_snapshot, force=force)
+    run = force or not has_snapshot or run_type == "complete" or changed.get("osm", True)
+    return run, run_type  # type: ignore[return-value]
 
 
-async def on_probe_requested(
-    env: Envelope[ProbeRequested], rt: Runtime, sources: SourceSettings
-) -> None:
+async def on_probe_requested(env: Envelope[ProbeRequested], rt: Runtime, sources: SourceSettings) -> None:
     """Probe the sources and tell the scheduler what changed."""
     assert rt.pool is not None
     probe = await probe_sources(sources, rt.settings.state_dir)
