@@ -25,12 +25,22 @@ def test_daily_tick_is_next_midnight() -> None:
 @pytest.mark.parametrize(
     ("force", "has_snapshot", "changed", "expected"),
     [
-        (True, True, {"atlas": False, "gtfs": False, "osm": False}, (True, "complete")),
-        (False, False, {"atlas": False, "gtfs": False, "osm": False}, (True, "bootstrap")),
-        (False, False, {"atlas": True, "gtfs": False, "osm": False}, (True, "complete")),
-        (False, True, {"atlas": False, "gtfs": False, "osm": True}, (True, "atlas_cached")),
-        (False, True, {"atlas": False, "gtfs": True, "osm": True}, (True, "complete")),
-        (False, True, {"atlas": False, "gtfs": False, "osm": False}, (False, "atlas_cached")),
+        (True, True, {"atlas": False, "gtfs": False, "boundary": False, "osm": False}, (True, "complete")),
+        (False, False, {"atlas": False, "gtfs": False, "boundary": False, "osm": False}, (True, "bootstrap")),
+        (False, False, {"atlas": True, "gtfs": False, "boundary": False, "osm": False}, (True, "complete")),
+        (
+            False,
+            True,
+            {"atlas": False, "gtfs": False, "boundary": False, "osm": True},
+            (True, "atlas_cached"),
+        ),
+        (False, True, {"atlas": False, "gtfs": True, "boundary": False, "osm": True}, (True, "complete")),
+        (
+            False,
+            True,
+            {"atlas": False, "gtfs": False, "boundary": False, "osm": False},
+            (False, "atlas_cached"),
+        ),
         (False, True, {}, (True, "complete")),  # no probe answer: fail open
     ],
 )
