@@ -13,6 +13,7 @@ from common.runs import begin_phase, end_phase, progress_reporter
 from common.runtime import Runtime
 from preprocess.staging import drop_run_schema, load_frames
 
+from precompute.curation import reconcile
 from precompute.problems import detect_problems, problems_summary
 from precompute.publish import publish_snapshot
 from precompute.route_inputs import route_pairs
@@ -69,6 +70,8 @@ async def on_matching_completed(env: Envelope[MatchingCompleted], rt: Runtime) -
         await rt.lock.check_fence(fence)  # a newer run exists: this one must not publish
         if not await Inbox(conn, CONSUMER).claim(env.message_id):
             raise RuntimeError("this message was published by a concurrent delivery")
+        # Users' decisions follow the swap atomically: solutions re-attach, orphans are flagged.
+        await reconcile(conn, snap_schema=snap, run_id=run_id)
         await Outbox(conn).add(completed)
 
     async def set_blocking(value: bool) -> None:
