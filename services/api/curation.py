@@ -161,8 +161,12 @@ class CurationDocument(BaseModel):
 
     @model_validator(mode="after")
     def _unique_keys(self) -> CurationDocument:
-        for name, key in (("manual_matches", "id"), ("solutions", "problem_id"), ("notes", "id"),
-                          ("history", "id")):
+        for name, key in (
+            ("manual_matches", "id"),
+            ("solutions", "problem_id"),
+            ("notes", "id"),
+            ("history", "id"),
+        ):
             keys = [getattr(r, key) for r in getattr(self, name)]
             if len(keys) != len(set(keys)):
                 raise ValueError(f"{name}: the same {key} appears more than once")
@@ -203,8 +207,9 @@ async def delete_manual_match(
 ) -> dict[str, Any]:
     """Withdraw a manual decision (its history stays)."""
     async with state.pool.acquire() as conn:
-        return _found(await svc.delete_manual_match(conn, match_id=match_id, author=body.author),
-                      "manual match")
+        return _found(
+            await svc.delete_manual_match(conn, match_id=match_id, author=body.author), "manual match"
+        )
 
 
 @router.get("/api/problems/{problem_id}/solution")
@@ -221,8 +226,7 @@ async def put_solution(state: State, problem_id: str, body: SolutionIn) -> dict[
         problem = await svc.live_problem(conn, problem_id=problem_id)
         if problem is None and await svc.get_solution(conn, problem_id=problem_id) is None:
             raise HTTPException(404, "no such problem in the live snapshot")
-        return await svc.put_solution(conn, problem_id=problem_id, problem=problem,
-                                      **body.model_dump())
+        return await svc.put_solution(conn, problem_id=problem_id, problem=problem, **body.model_dump())
 
 
 @router.get("/api/solutions")
@@ -236,7 +240,9 @@ async def list_solutions(
 
 @router.get("/api/notes")
 async def list_notes(
-    state: State, target_type: TargetType | None = None, target_id: str | None = None,
+    state: State,
+    target_type: TargetType | None = None,
+    target_id: str | None = None,
     sloid: str | None = None,
 ) -> dict[str, Any]:
     """Notes on one target (`sloid=` is short for target_type=atlas&target_id=)."""
@@ -261,9 +267,7 @@ async def update_note(state: State, note_id: str, body: NotePatch) -> dict[str, 
 
 
 @router.delete("/api/notes/{note_id}")
-async def delete_note(
-    state: State, note_id: str, body: Annotated[AuthorOnly, Body()]
-) -> dict[str, Any]:
+async def delete_note(state: State, note_id: str, body: Annotated[AuthorOnly, Body()]) -> dict[str, Any]:
     """Delete a note (its history stays)."""
     async with state.pool.acquire() as conn:
         return _found(await svc.delete_note(conn, note_id=note_id, author=body.author), "note")
@@ -271,13 +275,17 @@ async def delete_note(
 
 @router.get("/api/history")
 async def history(
-    state: State, entity_kind: EntityKind | None = None, entity_id: str | None = None,
-    sloid: str | None = None, limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    state: State,
+    entity_kind: EntityKind | None = None,
+    entity_id: str | None = None,
+    sloid: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """Changes, newest first, of one entity or of everything about one official stop."""
     async with state.pool.acquire() as conn:
-        items = await svc.list_history(conn, entity_kind=entity_kind, entity_id=entity_id,
-                                       sloid=sloid, limit=limit)
+        items = await svc.list_history(
+            conn, entity_kind=entity_kind, entity_id=entity_id, sloid=sloid, limit=limit
+        )
     return {"items": items}
 
 
@@ -295,6 +303,7 @@ async def export(state: State) -> JSONResponse:
 async def import_(state: State, body: ImportIn) -> dict[str, Any]:
     """Import an export: idempotent, all or nothing, with counts per kind."""
     async with state.pool.acquire() as conn:
-        counts = await svc.import_document(conn, doc=body.document.model_dump(mode="json"),
-                                           author=body.author)
+        counts = await svc.import_document(
+            conn, doc=body.document.model_dump(mode="json"), author=body.author
+        )
     return {"imported": True, "counts": counts}

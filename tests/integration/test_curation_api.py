@@ -26,7 +26,9 @@ async def first_beat(app: FastAPI) -> None:
 
 
 @pytest.fixture
-async def client(settings: CommonSettings, topology: object, redis: object) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    settings: CommonSettings, topology: object, redis: object
+) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the app (with the curation router) inside its own lifespan."""
     app = create_app(ApiSettings(**settings.model_dump(include=set(CommonSettings.model_fields))))
     app.include_router(curation.router)
@@ -46,12 +48,17 @@ async def live_problem(pool: asyncpg.Pool) -> AsyncIterator[tuple[str, str]]:
             f'CREATE SCHEMA "{snap}"; CREATE TABLE "{snap}".problems (problem_id text, '
             "problem_type text, priority smallint, sloid text, osm_node_id text, details jsonb)"
         )
-        await conn.execute(f"""INSERT INTO "{snap}".problems VALUES ($1, 'distance', 2, 's1', '7', '{{}}')""",
-                           problem_id)
+        await conn.execute(
+            f"""INSERT INTO "{snap}".problems VALUES ($1, 'distance', 2, 's1', '7', '{{}}')""", problem_id
+        )
         previous = await conn.fetchval(
-            "UPDATE ops.snapshots SET status = 'retired' WHERE status = 'live' RETURNING snapshot_id")
-        await conn.execute("INSERT INTO ops.snapshots (schema_name, run_id, fence, status) "
-                           "VALUES ($1, 'run_api', 0, 'live')", snap)
+            "UPDATE ops.snapshots SET status = 'retired' WHERE status = 'live' RETURNING snapshot_id"
+        )
+        await conn.execute(
+            "INSERT INTO ops.snapshots (schema_name, run_id, fence, status) "
+            "VALUES ($1, 'run_api', 0, 'live')",
+            snap,
+        )
     yield snap, problem_id
     async with pool.acquire() as conn:
         await conn.execute("DELETE FROM ops.snapshots WHERE schema_name = $1", snap)
@@ -61,14 +68,18 @@ async def live_problem(pool: asyncpg.Pool) -> AsyncIterator[tuple[str, str]]:
 
 async def test_manual_match_create_list_delete_with_history(client: httpx.AsyncClient) -> None:
     sloid = unique("ch:1:sloid:")
-    r = await client.post("/api/manual-matches", json={
-        "sloid": sloid, "osm_ids": ["12", "way_34", "12"], "action": "match", "author": " ann "})
+    r = await client.post(
+        "/api/manual-matches",
+        json={"sloid": sloid, "osm_ids": ["12", "way_34", "12"], "action": "match", "author": " ann "},
+    )
     assert r.status_code == 201, r.text
     made = r.json()
     assert made["osm_ids"] == ["12", "way_34"] and made["author"] == "ann" and not made["orphaned"]
     # The web UI's spelling: one osm_id and a note.
-    r = await client.post("/api/manual-matches", json={
-        "sloid": sloid, "osm_id": "56", "action": "unmatch", "author": "bob", "note": "other stop"})
+    r = await client.post(
+        "/api/manual-matches",
+        json={"sloid": sloid, "osm_id": "56", "action": "unmatch", "author": "bob", "note": "other stop"},
+    )
     assert r.status_code == 201 and r.json()["comment"] == "other stop"
     items = (await client.get("/api/manual-matches", params={"sloid": sloid})).json()["items"]
     assert {i["action"] for i in items} == {"match", "unmatch"}
@@ -77,21 +88,25 @@ async def test_manual_match_create_list_delete_with_history(client: httpx.AsyncC
     assert r.status_code == 200
     again = await client.request("DELETE", f"/api/manual-matches/{made['id']}", json={"author": "cy"})
     assert again.status_code == 404
-    hist = (await client.get("/api/history", params={"entity_kind": "manual_match",
-                                                      "entity_id": made["id"]})).json()["items"]
+    hist = (
+        await client.get("/api/history", params={"entity_kind": "manual_match", "entity_id": made["id"]})
+    ).json()["items"]
     assert [(h["action"], h["author"]) for h in hist] == [("delete", "cy"), ("insert", "ann")]
     assert hist[0]["before"]["osm_ids"] == ["12", "way_34"] and hist[0]["after"] is None
     by_stop = (await client.get("/api/history", params={"sloid": sloid})).json()["items"]
     assert len(by_stop) == 3
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"sloid": "s", "osm_ids": ["node/1"], "author": "a"}, "osm_ids"),
-    ({"sloid": "s", "osm_ids": [], "author": "a"}, "osm_ids"),
-    ({"sloid": "s", "osm_ids": ["1"], "author": "  "}, "author"),
-    ({"sloid": "s", "osm_ids": ["1"], "action": "pin", "author": "a"}, "action"),
-    ({"sloid": "s", "osm_ids": ["1"]}, "author"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"sloid": "s", "osm_ids": ["node/1"], "author": "a"}, "osm_ids"),
+        ({"sloid": "s", "osm_ids": [], "author": "a"}, "osm_ids"),
+        ({"sloid": "s", "osm_ids": ["1"], "author": "  "}, "author"),
+        ({"sloid": "s", "osm_ids": ["1"], "action": "pin", "author": "a"}, "action"),
+        ({"sloid": "s", "osm_ids": ["1"]}, "author"),
+    ],
+)
 async def test_manual_match_validation_is_a_clear_422(client, body, field) -> None:
     r = await client.post("/api/manual-matches", json=body)
     assert r.status_code == 422
@@ -101,21 +116,25 @@ async def test_manual_match_validation_is_a_clear_422(client, body, field) -> No
 async def test_solution_put_get_list_and_404s(client, live_problem) -> None:
     _, problem_id = live_problem
     assert (await client.get(f"/api/problems/{problem_id}/solution")).status_code == 404
-    r = await client.put(f"/api/problems/{problem_id}/solution",
-                         json={"status": "wont_fix", "text": "temporary works", "author": "ann"})
+    r = await client.put(
+        f"/api/problems/{problem_id}/solution",
+        json={"status": "wont_fix", "text": "temporary works", "author": "ann"},
+    )
     assert r.status_code == 200, r.text
     sol = r.json()
     # Attached to the live problem at once: the next run can tell whether it changed.
     assert sol["last_priority"] == 2 and sol["fingerprint"] and sol["last_seen_run_id"] == "run_api"
-    r = await client.put(f"/api/problems/{problem_id}/solution",
-                         json={"status": "fixed_in_osm", "author": "bob"})
+    r = await client.put(
+        f"/api/problems/{problem_id}/solution", json={"status": "fixed_in_osm", "author": "bob"}
+    )
     assert r.json()["status"] == "fixed_in_osm" and r.json()["created_at"] == sol["created_at"]
     got = (await client.get(f"/api/problems/{problem_id}/solution")).json()
     assert got["author"] == "bob" and got["text"] == ""
     listed = (await client.get("/api/solutions", params={"status": "fixed_in_osm"})).json()["items"]
     assert problem_id in {s["problem_id"] for s in listed}
-    hist = (await client.get("/api/history", params={"entity_kind": "solution",
-                                                      "entity_id": problem_id})).json()["items"]
+    hist = (
+        await client.get("/api/history", params={"entity_kind": "solution", "entity_id": problem_id})
+    ).json()["items"]
     assert [h["action"] for h in hist] == ["update", "insert"]
     assert hist[0]["before"]["status"] == "wont_fix" and hist[0]["after"]["status"] == "fixed_in_osm"
 
@@ -128,8 +147,10 @@ async def test_solution_put_get_list_and_404s(client, live_problem) -> None:
 
 async def test_notes_create_patch_delete(client: httpx.AsyncClient) -> None:
     target = unique("way_")
-    r = await client.post("/api/notes", json={"target_type": "osm", "target_id": target,
-                                              "text": "platform moved", "author": "ann"})
+    r = await client.post(
+        "/api/notes",
+        json={"target_type": "osm", "target_id": target, "text": "platform moved", "author": "ann"},
+    )
     assert r.status_code == 201, r.text
     note = r.json()
     sloid = unique("ch:1:sloid:")
@@ -142,11 +163,16 @@ async def test_notes_create_patch_delete(client: httpx.AsyncClient) -> None:
     listed = (await client.get("/api/notes", params={"target_type": "osm", "target_id": target})).json()
     assert [n["text"] for n in listed["items"]] == ["platform 2 moved"]
     assert (await client.patch("/api/notes/not-a-uuid", json={"text": "x", "author": "a"})).status_code == 404
-    assert (await client.post("/api/notes", json={"target_type": "osm", "target_id": target,
-                                                  "text": "", "author": "a"})).status_code == 422
+    assert (
+        await client.post(
+            "/api/notes", json={"target_type": "osm", "target_id": target, "text": "", "author": "a"}
+        )
+    ).status_code == 422
     r = await client.request("DELETE", f"/api/notes/{note['id']}", json={"author": "dee"})
     assert r.status_code == 200
-    assert (await client.get("/api/notes", params={"target_type": "osm", "target_id": target})).json() == {"items": []}
+    assert (await client.get("/api/notes", params={"target_type": "osm", "target_id": target})).json() == {
+        "items": []
+    }
     hist = (await client.get("/api/history", params={"entity_kind": "note", "entity_id": note["id"]})).json()
     assert [h["action"] for h in hist["items"]] == ["delete", "update", "insert"]
 
@@ -184,20 +210,37 @@ async def test_export_import_round_trip_is_idempotent_and_bad_documents_change_n
     mm = next(m for m in doc["manual_matches"] if m["sloid"] == sloid)
     newer = mm | {"action": "unmatch", "updated_at": "2100-01-01T00:00:00+00:00"}
     doc2 = doc | {"manual_matches": [newer]}
-    counts = (await client.post("/api/curation/import", json={"author": "ops", "document": doc2})).json()["counts"]
+    counts = (await client.post("/api/curation/import", json={"author": "ops", "document": doc2})).json()[
+        "counts"
+    ]
     assert counts["manual_matches"] == {"inserted": 0, "updated": 1, "unchanged": 0}
-    hist = (await client.get("/api/history", params={"entity_kind": "manual_match", "entity_id": mm["id"]})).json()
+    hist = (
+        await client.get("/api/history", params={"entity_kind": "manual_match", "entity_id": mm["id"]})
+    ).json()
     assert hist["items"][0]["author"] == "ops" and hist["items"][0]["before"]["action"] == "match"
 
     # A bad document (one bad note among good rows) changes nothing at all.
     before = (await client.get("/api/curation/export")).json()
-    bad = doc | {"notes": doc["notes"] + [doc["notes"][0] | {"id": "x", "text": ""}],
-                 "solutions": [{"problem_id": "p", "status": "open", "text": "", "author": "a",
-                                "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"}]}
+    bad = doc | {
+        "notes": doc["notes"] + [doc["notes"][0] | {"id": "x", "text": ""}],
+        "solutions": [
+            {
+                "problem_id": "p",
+                "status": "open",
+                "text": "",
+                "author": "a",
+                "created_at": "2020-01-01T00:00:00Z",
+                "updated_at": "2020-01-01T00:00:00Z",
+            }
+        ],
+    }
     r = await client.post("/api/curation/import", json={"author": "ops", "document": bad})
     assert r.status_code == 422
     after = (await client.get("/api/curation/export")).json()
-    assert {k: v for k, v in after.items() if k != "exported_at"} == \
-        {k: v for k, v in before.items() if k != "exported_at"}
-    wrong = await client.post("/api/curation/import", json={"author": "ops", "document": doc | {"version": 2}})
+    assert {k: v for k, v in after.items() if k != "exported_at"} == {
+        k: v for k, v in before.items() if k != "exported_at"
+    }
+    wrong = await client.post(
+        "/api/curation/import", json={"author": "ops", "document": doc | {"version": 2}}
+    )
     assert wrong.status_code == 422

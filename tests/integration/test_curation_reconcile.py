@@ -38,11 +38,13 @@ async def make_snapshot(
         f'CREATE TABLE "{snap}".osm_elements (osm_id text, kind text)'
     )
     await conn.executemany(
-        f'INSERT INTO "{snap}".problems VALUES ($1, \'distance\', $2, \'s1\', \'101\', $3)',
+        f"INSERT INTO \"{snap}\".problems VALUES ($1, 'distance', $2, 's1', '101', $3)",
         [(pid, prio, details) for pid, prio, details in problems],
     )
     await conn.executemany(f'INSERT INTO "{snap}".atlas_stops VALUES ($1, 1)', [(s,) for s in sloids])
-    await conn.executemany(f'INSERT INTO "{snap}".osm_elements VALUES ($1, \'platform\')', [(o,) for o in osm_ids])
+    await conn.executemany(
+        f"INSERT INTO \"{snap}\".osm_elements VALUES ($1, 'platform')", [(o,) for o in osm_ids]
+    )
     return snap
 
 

@@ -1,7 +1,6 @@
 """Users' curation: manual matches, problem solutions, notes and their history (never run-written)."""
 
 from alembic import op
-
 from migrator.sql import statements
 
 revision = "0002"
