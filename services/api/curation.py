@@ -8,7 +8,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from api import curation_service as svc
 from api.state import AppState, app_state
@@ -26,6 +33,18 @@ EntityKind = Literal["manual_match", "solution", "note"]
 OSM_ID = re.compile(r"(?:way_)?[1-9][0-9]*")
 
 
+def osm_ids(ids: list[str]) -> list[str]:
+    """Checked OSM ids without repeats, in the user's order."""
+    cleaned = [i.strip() for i in ids]
+    bad = [i for i in cleaned if not OSM_ID.fullmatch(i)]
+    if bad:
+        raise ValueError(f"not OSM ids: {bad}; use '123' for a node, 'way_123' for a way")
+    return list(dict.fromkeys(cleaned))
+
+
+OsmIds = Annotated[list[str], Field(min_length=1, max_length=50), AfterValidator(osm_ids)]
+
+
 class Edit(BaseModel):
     """Every write names its author; unknown fields are refused so that typos are not lost."""
 
@@ -37,7 +56,7 @@ class ManualMatchIn(Edit):
     """Pin a sloid to OSM elements (`match`) or keep them apart (`unmatch`)."""
 
     sloid: Key
-    osm_ids: list[str] = Field(min_length=1, max_length=50)
+    osm_ids: OsmIds
     action: Literal["match", "unmatch"] = "match"
     comment: Text = ""
 
@@ -52,15 +71,6 @@ class ManualMatchIn(Edit):
             if "note" in data and "comment" not in data:
                 data["comment"] = data.pop("note") or ""
         return data
-
-    @field_validator("osm_ids")
-    @classmethod
-    def _osm_ids(cls, ids: list[str]) -> list[str]:
-        cleaned = [i.strip() for i in ids]
-        bad = [i for i in cleaned if not OSM_ID.fullmatch(i)]
-        if bad:
-            raise ValueError(f"not OSM ids: {bad}; use '123' for a node, 'way_123' for a way")
-        return list(dict.fromkeys(cleaned))  # drop repeats, keep the user's order
 
 
 class SolutionIn(Edit):
@@ -111,7 +121,7 @@ class ManualMatchRecord(Stamped):
 
     id: str = Field(pattern=r"^[0-9a-f-]{36}$")
     sloid: Key
-    osm_ids: list[str] = Field(min_length=1)
+    osm_ids: OsmIds
     action: Literal["match", "unmatch"]
     comment: str = ""
 
