@@ -81,30 +81,41 @@ async def _resolve_gone(conn: asyncpg.Connection, s: str, run_id: str) -> dict[s
 
 async def _flag_orphans(conn: asyncpg.Connection, s: str, run_id: str) -> dict[str, int]:
     """Flag manual matches whose sloid or OSM ids are gone as orphaned; clear those that are back."""
-    rows = await conn.fetch(
-        f"""WITH m AS (
-              SELECT mm.id, mm.orphaned AS was,
-                     NOT EXISTS (SELECT 1 FROM {s}.atlas_stops a WHERE a.sloid = mm.sloid) AS sloid_gone,
-                     ARRAY(SELECT o FROM unnest(mm.osm_ids) AS o
-                           WHERE NOT EXISTS (SELECT 1 FROM {s}.osm_elements e WHERE e.osm_id = o))
-                       AS ids_gone
-              FROM curation.manual_matches mm),
-            f AS (SELECT *, sloid_gone OR cardinality(ids_gone) > 0 AS now FROM m)
-            UPDATE curation.manual_matches mm
-            SET orphaned = f.now,
-                orphaned_since_run_id = CASE WHEN f.now
-                  THEN coalesce(mm.orphaned_since_run_id, $1) END,
-                missing = CASE WHEN f.now
-                  THEN jsonb_build_object('sloid', f.sloid_gone, 'osm_ids', to_jsonb(f.ids_gone))
-                  ELSE '{{}}'::jsonb END
-            FROM f WHERE f.id = mm.id
-            RETURNING f.now, f.was""",
+    # Set-based anti-joins (hashable at any size), and only rows whose state changes are written.
+    row = await conn.fetchrow(
+        f"""WITH ids AS (
+              SELECT mm.id, o.osm_id, o.n FROM curation.manual_matches mm,
+                     unnest(mm.osm_ids) WITH ORDINALITY AS o(osm_id, n)),
+            gone AS (
+              SELECT ids.id, array_agg(ids.osm_id ORDER BY ids.n) AS osm_ids FROM ids
+              WHERE NOT EXISTS (SELECT 1 FROM {s}.osm_elements e WHERE e.osm_id = ids.osm_id)
+              GROUP BY ids.id),
+            f AS (
+              SELECT mm.id, mm.orphaned AS was, a.sloid IS NULL OR g.id IS NOT NULL AS now,
+                     jsonb_build_object('sloid', a.sloid IS NULL,
+                                        'osm_ids', to_jsonb(coalesce(g.osm_ids, '{{}}'::text[]))) AS what
+              FROM curation.manual_matches mm
+              LEFT JOIN {s}.atlas_stops a ON a.sloid = mm.sloid
+              LEFT JOIN gone g ON g.id = mm.id),
+            up AS (
+              UPDATE curation.manual_matches mm
+              SET orphaned = f.now,
+                  orphaned_since_run_id = CASE WHEN f.now THEN coalesce(mm.orphaned_since_run_id, $1) END,
+                  missing = CASE WHEN f.now THEN f.what ELSE '{{}}'::jsonb END
+              FROM f WHERE f.id = mm.id
+                AND (mm.orphaned <> f.now OR mm.missing <> CASE WHEN f.now THEN f.what ELSE '{{}}'::jsonb END)
+              RETURNING 1)
+            SELECT count(*) FILTER (WHERE now) AS orphaned,
+                   count(*) FILTER (WHERE now AND NOT was) AS orphaned_now,
+                   count(*) FILTER (WHERE was AND NOT now) AS restored,
+                   (SELECT count(*) FROM up) AS written
+            FROM f""",
         run_id,
     )
     return {
-        "manual_orphaned": sum(r["now"] for r in rows),
-        "manual_orphaned_now": sum(r["now"] and not r["was"] for r in rows),
-        "manual_restored": sum(r["was"] and not r["now"] for r in rows),
+        "manual_orphaned": row["orphaned"],
+        "manual_orphaned_now": row["orphaned_now"],
+        "manual_restored": row["restored"],
     }
 
 
