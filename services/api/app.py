@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +14,12 @@ from common.lock import RunLock
 from common.ratelimit import make_rate_limiter
 from common.runtime import heartbeat_loop, make_status_store
 from common.settings import ApiSettings
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
-from api import data, runs, status_view
+from api import curation, data, runs, status_view
 from api.state import AppState, app_state
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -67,8 +67,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             yield
         finally:
             beat.cancel()
-            with suppress(asyncio.CancelledError):
-                await beat
+            # Bounded: a beat cancelled mid-connect to Redis may never finish unwinding.
+            await asyncio.wait({beat}, timeout=2.0)
             await close_state(state)
 
     app = FastAPI(
@@ -80,11 +80,18 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(status_view.router)
     app.include_router(runs.router)
     app.include_router(data.router)
+    app.include_router(curation.router, dependencies=[Depends(write_limit)])
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/readyz", readyz, methods=["GET"], tags=["health"])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", index, methods=["GET"], include_in_schema=False)
     return app
+
+
+async def write_limit(request: Request, state: AppState = Depends(app_state)) -> None:
+    """Rate-limit users' writes per client (reads pass freely)."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        await runs.check_rate(state, request, limit=120, window_seconds=60, scope="curation")
 
 
 async def _beat(state: AppState) -> None:
@@ -125,9 +132,7 @@ async def readyz(state: AppState = Depends(app_state)) -> Any:
         checks["redis"] = repr(exc)
     checks["amqp"] = "ok" if not state.connection.is_closed else "closed"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse(
-        status_code=200 if ready else 503, content={"ready": ready, "checks": checks}
-    )
+    return JSONResponse(status_code=200 if ready else 503, content={"ready": ready, "checks": checks})
 
 
 async def index() -> FileResponse:

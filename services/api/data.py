@@ -145,9 +145,7 @@ async def problems(
 
 
 @router.get("/api/search")
-async def search(
-    state: State, q: Annotated[str, Query(min_length=2)], limit: Limit = 20
-) -> dict[str, Any]:
+async def search(state: State, q: Annotated[str, Query(min_length=2)], limit: Limit = 20) -> dict[str, Any]:
     """Official stops by name (trigram similarity), sloid or UIC."""
     async with live_reader(state) as r:
         rows = await r.conn.fetch(

@@ -32,13 +32,20 @@ def require_admin(
         raise HTTPException(status_code=401, detail="admin token required")
 
 
+async def check_rate(
+    state: AppState, request: Request, *, limit: int, window_seconds: int, scope: str
+) -> None:
+    """Answer 429 once this client passed `limit` requests of `scope` in the current window."""
+    client = request.client.host if request.client else "unknown"
+    if not await state.limiter.allow(f"{scope}:{client}", limit, window_seconds):
+        raise HTTPException(status_code=429, detail="too many requests; try again later")
+
+
 def rate_limited(limit: int, window_seconds: int, scope: str) -> Any:
     """A dependency that answers 429 past `limit` writes per client per window."""
 
     async def check(request: Request, state: AppState = Depends(app_state)) -> None:
-        client = request.client.host if request.client else "unknown"
-        if not await state.limiter.allow(f"{scope}:{client}", limit, window_seconds):
-            raise HTTPException(status_code=429, detail="too many requests; try again later")
+        await check_rate(state, request, limit=limit, window_seconds=window_seconds, scope=scope)
 
     return check
 

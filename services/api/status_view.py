@@ -31,9 +31,7 @@ def eta_seconds(status: dict[str, Any], now: datetime) -> float | None:
 
 def liveness(beats: dict[str, dict[str, Any]], now: datetime, period: float) -> dict[str, Any]:
     """Per service: alive instances (a beat within three periods) and the last beat."""
-    out: dict[str, Any] = {
-        name: {"alive": False, "instances": 0, "last_seen": None} for name in SERVICES
-    }
+    out: dict[str, Any] = {name: {"alive": False, "instances": 0, "last_seen": None} for name in SERVICES}
     for beat in beats.values():
         entry = out.setdefault(beat["service"], {"alive": False, "instances": 0, "last_seen": None})
         age = _seconds_since(beat["at"], now)
@@ -76,8 +74,6 @@ async def get_status(state: AppState = Depends(app_state)) -> dict[str, Any]:
         **status,
         "elapsed_seconds": _seconds_since(status.get("started_at"), now) if running else None,
         "eta_seconds": eta_seconds(status, now),
-        "services": liveness(
-            await state.status.heartbeats(), now, state.settings.heartbeat_seconds
-        ),
+        "services": liveness(await state.status.heartbeats(), now, state.settings.heartbeat_seconds),
         "queues": await queue_depths(state),
     }
