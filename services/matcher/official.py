@@ -7,19 +7,10 @@ import zipfile
 from pathlib import Path
 
 import polars as pl
+from preprocess.atlas import ATLAS_SCHEMA
 
-ATLAS_COLUMNS = {
-    "sloid": pl.String,
-    "uic": pl.Int64,
-    "designation": pl.String,
-    "designation_official": pl.String,
-    "lon": pl.Float64,
-    "lat": pl.Float64,
-    "operator": pl.String,
-    "operator_number": pl.String,
-    "parent_sloid": pl.String,
-    "duplicate_group": pl.Int64,
-}
+# The same frame contract as ATLAS (docs/architecture.md), so the engine needs no branch.
+ATLAS_COLUMNS = ATLAS_SCHEMA
 
 
 def read_stops_txt(path: Path) -> pl.DataFrame:
