@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import orjson
+from report import RESULTS, emit
 from samplegen import generate
 
-RESULTS = Path(__file__).resolve().parent / "results" / "generate.json"
+GENERATE_JSON = RESULTS / "generate.json"
 
 
 def run(scale: float, seed: int, gtfs_trips: int | None) -> dict:
@@ -45,13 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--gtfs-trips", type=int, default=None, dest="gtfs_trips")
-    parser.add_argument("--results", type=Path, default=RESULTS, help="where to store the JSON")
+    parser.add_argument("--results", type=Path, default=GENERATE_JSON, help="where to store the JSON")
     args = parser.parse_args(argv)
     result = run(args.scale, args.seed, args.gtfs_trips)
-    text = orjson.dumps(result, option=orjson.OPT_INDENT_2).decode()
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(text + "\n")
-    sys.stdout.write(text + "\n")
+    emit(result, args.results)
     return 0
 
 

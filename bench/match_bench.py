@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+from report import emit
 
 FRAMES = ("atlas_stops", "osm_elements", "osm_routes", "osm_route_stops")
 GTFS = ("stops", "routes", "itineraries", "itinerary_stops")
@@ -97,9 +98,7 @@ def main() -> int:
         **json.loads(run.stdout),
         "targets": {"seconds": 10.0, "peak_rss_mb": 1024},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    print(json.dumps(report, indent=2, sort_keys=True))
+    emit(report, args.out)
     return 0
 
 

@@ -7,7 +7,6 @@ recorded in the status store's phase log: outbox relay, broker, consumer dispatc
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -20,9 +19,8 @@ from typing import Any
 
 import httpx
 from common.settings import SAMPLE_DIR
+from report import RESULTS, emit
 from stopsync.localstack import LocalStack
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _gaps(phase_log: list[dict[str, Any]]) -> list[float]:
@@ -105,9 +103,7 @@ def main() -> None:
         "phase_handoff": _summary(gaps),
         "handoffs_measured": len(gaps),
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "phase_latency.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    emit(result, RESULTS / "phase_latency.json")
 
 
 if __name__ == "__main__":

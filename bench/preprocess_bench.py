@@ -22,9 +22,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import asyncpg
-import orjson
+from report import RESULTS, emit
 
-RESULTS = Path(__file__).resolve().parent / "results" / "preprocess.json"
+PREPROCESS_JSON = RESULTS / "preprocess.json"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -140,12 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--gtfs-trips", type=int, default=None, dest="gtfs_trips")
     parser.add_argument("--data", type=Path, default=None, help="use these files, do not generate")
-    parser.add_argument("--results", type=Path, default=RESULTS, help="where to store the JSON")
+    parser.add_argument("--results", type=Path, default=PREPROCESS_JSON, help="where to store the JSON")
     args = parser.parse_args(argv)
-    text = orjson.dumps(run(args), option=orjson.OPT_INDENT_2).decode()
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(text + "\n")
-    sys.stdout.write(text + "\n")
+    emit(run(args), args.results)
     return 0
 
 

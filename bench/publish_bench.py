@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import resource
 import tempfile
@@ -28,8 +27,8 @@ from precompute.publish import publish_snapshot
 from precompute.snapshots import snapshot_schema
 from precompute.stats import compute_stats
 from preprocess.pipeline import preprocess_run
+from report import RESULTS, emit
 
-RESULTS = Path(__file__).resolve().parent / "results"
 ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -140,9 +139,7 @@ def main() -> None:
         "peak_rss_mb": _rss_mb(),
         **result,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "publish.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    emit(result, RESULTS / "publish.json")
 
 
 if __name__ == "__main__":

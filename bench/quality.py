@@ -17,6 +17,7 @@ import polars as pl
 from matcher.engine import match
 from matcher.offline import load_inputs
 from matcher.profiles import get_profile
+from report import emit
 
 
 def truth_pairs(path: Path) -> pl.DataFrame:
@@ -116,8 +117,7 @@ def main() -> int:
         "per_seed": per_seed,
         "targets": {"precision": 0.995, "recall": 0.97},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    emit(report, args.out)
     json.dump(report["overall"], sys.stdout, indent=2)
     print()
     return 0
