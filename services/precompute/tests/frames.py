@@ -6,19 +6,8 @@ import math
 
 import orjson
 import polars as pl
+from preprocess.atlas import ATLAS_SCHEMA  # the frame contract, not a copy
 
-ATLAS_SCHEMA = {
-    "sloid": pl.String,
-    "uic": pl.Int64,
-    "designation": pl.String,
-    "designation_official": pl.String,
-    "lon": pl.Float64,
-    "lat": pl.Float64,
-    "operator": pl.String,
-    "operator_number": pl.String,
-    "parent_sloid": pl.String,
-    "duplicate_group": pl.Int64,
-}
 OSM_SCHEMA = {
     "osm_id": pl.String,
     "osm_type": pl.String,
@@ -98,9 +87,7 @@ def matches(*rows: dict) -> pl.DataFrame:
     """Match rows; `evidence` may be given as a dict."""
     defaults = {"match_type": "exact", "distance_m": 1.0, "confidence": 1.0, "evidence": "{}"}
     fixed = [
-        {**r, "evidence": orjson.dumps(r["evidence"]).decode()}
-        if isinstance(r.get("evidence"), dict)
-        else r
+        {**r, "evidence": orjson.dumps(r["evidence"]).decode()} if isinstance(r.get("evidence"), dict) else r
         for r in rows
     ]
     return _frame(fixed, MATCH_SCHEMA, defaults)
